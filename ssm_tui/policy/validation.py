@@ -130,7 +130,7 @@ _ARN_RE = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[
 
 
 def _example_key_arn(options: SessionManagerOptions, key_id: str = EXAMPLE_KEY_ID) -> str:
-    region = options.region if isinstance(options.region, str) and _REGION_RE.match(options.region) else "us-east-1"
+    region = options.region if not _region_problems(options.region) else "us-east-1"
     account = options.account_id if isinstance(options.account_id, str) and _ACCOUNT_RE.match(options.account_id) else "111122223333"
     return f"arn:{partition_for_region(region)}:kms:{region}:{account}:key/{key_id}"
 
@@ -148,23 +148,23 @@ def _kms_problems(options: SessionManagerOptions) -> list[FieldProblem]:
         return [_error(field, f"{value} is a key id, not a key ARN; IAM policies name keys by ARN: "
                               f"{_example_key_arn(options, value.lower())} (check region and account)")]
     if value.startswith("alias/"):
-        return [_error(field, f"{value} is an alias name; IAM evaluates kms:Decrypt against the key's ARN, "
+        return [_error(field, f"{value!r} is an alias name; IAM evaluates kms:Decrypt against the key's ARN, "
                               f"so a policy naming an alias grants nothing. Use the key ARN "
-                              f"(`aws kms describe-key --key-id {value}` prints it)")]
+                              f"(`aws kms describe-key --key-id {value!r}` prints it)")]
     match = _ARN_RE.match(value)
     if not match:
         return [_error(field, f"{value!r} is not a KMS key ARN; expected arn:PARTITION:kms:REGION:ACCOUNT:key/KEY_ID, "
                               f"e.g. {_example_key_arn(options)}")]
     if match["service"] != "kms":
-        return [_error(field, f"{value} is an ARN for {match['service'] or 'no service'}, not a KMS key; "
+        return [_error(field, f"{value!r} is an ARN for {match['service'] or 'no service'!r}, not a KMS key; "
                               f"expected e.g. {_example_key_arn(options)}")]
     resource = match["resource"]
     if resource.startswith("alias/"):
-        return [_error(field, f"{value} is an alias ARN; IAM evaluates kms:Decrypt against the key's ARN, "
+        return [_error(field, f"{value!r} is an alias ARN; IAM evaluates kms:Decrypt against the key's ARN, "
                               f"so a policy naming an alias grants nothing. Use the key ARN "
-                              f"(`aws kms describe-key --key-id {value}` prints it as KeyMetadata.Arn)")]
+                              f"(`aws kms describe-key --key-id {value!r}` prints it as KeyMetadata.Arn)")]
     if not resource.startswith("key/"):
-        return [_error(field, f"{value} does not name a key (its resource is {resource!r}); expected ...:key/KEY_ID")]
+        return [_error(field, f"{value!r} does not name a key (its resource is {resource!r}); expected ...:key/KEY_ID")]
     key_id = resource.removeprefix("key/")
     if not _KEY_ID_RE.match(key_id):
         return [_error(field, f"{key_id!r} is not a KMS key id; expected a lowercase UUID like {EXAMPLE_KEY_ID} "
@@ -243,7 +243,10 @@ def _bucket_problems(options: SessionManagerOptions) -> list[FieldProblem]:
                                 "than 63 characters), which only buckets created in us-east-1 before "
                                 "1 March 2018 may have; accepted as such a legacy bucket. "
                                 "New buckets cannot be named like this")]
-    message, _ = next((v for v in violations if not v[1]), violations[0])
+    message, relaxed = next((v for v in violations if not v[1]), violations[0])
+    if relaxed:
+        message += (f" (only buckets created in us-east-1 before 1 March 2018 may break this rule, "
+                    f"and the {_safe_partition(options)} partition has no such buckets)")
     return [_error(field, f"{name!r} {message}")]
 
 
