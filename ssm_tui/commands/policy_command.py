@@ -43,6 +43,14 @@ FLAG_FOR_FIELD = {
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Flags of `ssm-tui policy`; `--region`/`--profile` are the global flags from cli.py."""
     del name
+    group = add_policy_option_flags(parser)
+    group.add_argument("--format", metavar="FORMAT", default="json", dest="output_format",
+                       help="json (default), terraform, cloudformation or cli")
+    group.add_argument("--lint", action="store_true", help="also lint the policy with parliament; findings go to stderr")
+
+
+def add_policy_option_flags(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
+    """The flags that shape the policy; shared with `ssm-tui apply` (read them with `options_from_args`)."""
     group = parser.add_argument_group("policy options")
     group.add_argument("--kms-key", metavar="ARN", dest="kms_key",
                        help="KMS key ARN that encrypts session data (adds kms:Decrypt on it)")
@@ -59,9 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     group.add_argument("--style", metavar="STYLE", default="aws-docs",
                        help="aws-docs (AWS's published policy, default) or scoped (least privilege)")
     group.add_argument("--account-id", metavar="ID", help="12-digit account id (scoped: used in log group and instance ARNs)")
-    group.add_argument("--format", metavar="FORMAT", default="json", dest="output_format",
-                       help="json (default), terraform, cloudformation or cli")
-    group.add_argument("--lint", action="store_true", help="also lint the policy with parliament; findings go to stderr")
+    return group
 
 
 def _profile_name(config: AppConfig) -> str:
@@ -91,20 +97,11 @@ def resolve_region(config: AppConfig) -> str:
     return config.region or region_from_aws_config(_profile_name(config)) or FALLBACK_REGION
 
 
-def _flag_line(problem) -> str:
-    flag = FLAG_FOR_FIELD.get(problem.field, problem.field)
-    kind = "warning" if problem.severity == "warning" else "error"
-    message = problem.message.replace("\n", "\\n")
-    return f"ssm-tui policy: {kind}: {flag}: {message}"
-
-
-def run(args: argparse.Namespace, config: AppConfig) -> int:
-    from ssm_tui.policy.builder import build_policy
-    from ssm_tui.policy.exports import ExportFormat, render_export
+def options_from_args(args: argparse.Namespace, config: AppConfig):
+    """The `SessionManagerOptions` the flags of `add_policy_option_flags` describe (not validated)."""
     from ssm_tui.policy.options import SessionManagerOptions
-    from ssm_tui.policy.validation import InvalidOptionsError, errors_only, validate_options, warnings_only
 
-    options = SessionManagerOptions(
+    return SessionManagerOptions(
         kms_key_arn=args.kms_key or None,
         s3_bucket=args.s3_bucket or None,
         s3_prefix=args.s3_prefix or "",
@@ -117,6 +114,21 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
         region=resolve_region(config),
         account_id=args.account_id or None,
     )
+
+
+def _flag_line(problem) -> str:
+    flag = FLAG_FOR_FIELD.get(problem.field, problem.field)
+    kind = "warning" if problem.severity == "warning" else "error"
+    message = problem.message.replace("\n", "\\n")
+    return f"ssm-tui policy: {kind}: {flag}: {message}"
+
+
+def run(args: argparse.Namespace, config: AppConfig) -> int:
+    from ssm_tui.policy.builder import build_policy
+    from ssm_tui.policy.exports import ExportFormat, render_export
+    from ssm_tui.policy.validation import InvalidOptionsError, errors_only, validate_options, warnings_only
+
+    options = options_from_args(args, config)
     problems = validate_options(options)
     lines = [_flag_line(p) for p in errors_only(problems)]
     if args.output_format not in FORMATS:
