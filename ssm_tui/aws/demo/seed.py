@@ -1,0 +1,303 @@
+"""Seed a deterministic, realistic fleet into the emulator (or any endpoint `ctx` points at).
+
+The fleet is planned by a pure function of (size, seed) — `plan_fleet` — and then created
+through boto3 like any other AWS client would. Same seed, same fleet (names, states, types,
+VPCs, profiles); only the ids AWS/moto invents differ.
+
+Creation is batched to stay under ~5 s for 250 instances on 2 cores: one RunInstances per
+(VPC, tier) group, Name tags and profile associations in parallel, one StopInstances call.
+(moto associates an IamInstanceProfile given to RunInstances with only the first instance of
+the batch, so profiles are associated afterwards, one call per instance, as on a real fleet.)
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ssm_tui.aws.session import AwsContext
+from ssm_tui.policy.readiness import SESSION_MANAGER_CORE_ACTIONS
+
+DEMO_AMI = "ami-0abcdef1234567890"
+SEED_THREADS = 8
+SESSION_LOG_GROUP = "/aws/ssm/session-logs"
+KMS_ALIAS = "alias/session-manager"
+SESSION_LOG_BUCKET_PREFIX = "ssm-tui-demo-session-logs"
+
+
+@dataclass(frozen=True)
+class Vpc:
+    name: str
+    cidr: str
+    environment: str
+    weight: float
+
+
+VPCS: tuple[Vpc, ...] = (
+    Vpc("prod-vpc", "10.10.0.0/16", "production", 0.5),
+    Vpc("staging-vpc", "10.20.0.0/16", "staging", 0.3),
+    Vpc("shared-services-vpc", "10.30.0.0/16", "shared", 0.2),
+)
+
+
+@dataclass(frozen=True)
+class Tier:
+    prefix: str
+    instance_type: str
+    team: str
+    weight: float
+    unrelated_profile: str  # the non-SSM profile this kind of host typically carries
+
+
+TIERS: tuple[Tier, ...] = (
+    Tier("web", "t3.small", "frontend", 0.22, "web-app-ec2"),
+    Tier("api", "m5.large", "platform", 0.18, "web-app-ec2"),
+    Tier("worker", "c6i.large", "platform", 0.16, "ecsInstanceRole"),
+    Tier("batch", "c5.2xlarge", "data", 0.10, "ecsInstanceRole"),
+    Tier("db", "r5.xlarge", "data", 0.08, "db-backup-ec2"),
+    Tier("cache", "r5.large", "platform", 0.07, "web-app-ec2"),
+    Tier("ci-runner", "m5.xlarge", "devex", 0.08, "legacy-ops-ec2"),
+    Tier("monitoring", "t3.medium", "sre", 0.06, "legacy-ops-ec2"),
+    Tier("bastion", "t3.micro", "sre", 0.05, "legacy-ops-ec2"),
+)
+
+SSM_READY_PROFILE = "ssm-managed-ec2"
+_TRUST = {
+    "ec2": "ec2.amazonaws.com",
+    "lambda": "lambda.amazonaws.com",
+    "ecs": "ecs-tasks.amazonaws.com",
+}
+
+
+def _document(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _allow(actions: list[str] | str, resource: str | list[str] = "*") -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": actions, "Resource": resource}
+
+
+@dataclass(frozen=True)
+class DemoRole:
+    name: str
+    trust: str  # key of _TRUST
+    managed: tuple[str, ...] = ()  # customer managed policy names (see POLICIES)
+    inline: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None  # instance profile holding the role
+    description: str = ""
+
+
+POLICIES: dict[str, str] = {
+    "SessionManagerCore": _document(
+        _allow(list(SESSION_MANAGER_CORE_ACTIONS)),
+        _allow(["ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus"]),
+    ),
+    "WebAppAssetsRead": _document(
+        _allow(["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::demo-web-assets", "arn:aws:s3:::demo-web-assets/*"])
+    ),
+    "CloudWatchAgentPublish": _document(
+        _allow(["cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+    ),
+}
+
+ROLES: tuple[DemoRole, ...] = (
+    DemoRole("ssm-managed-ec2", "ec2", ("SessionManagerCore", "CloudWatchAgentPublish"),
+             profile=SSM_READY_PROFILE, description="EC2 hosts reachable through Session Manager"),
+    DemoRole("web-app-ec2", "ec2", ("WebAppAssetsRead", "CloudWatchAgentPublish"), profile="web-app-ec2",
+             description="Web and API hosts"),
+    DemoRole("db-backup-ec2", "ec2", inline={
+        "backup-upload": _document(_allow(["s3:PutObject"], "arn:aws:s3:::demo-db-backups/*"))},
+        profile="db-backup-ec2", description="Database hosts that ship backups"),
+    DemoRole("legacy-ops-ec2", "ec2", inline={
+        "ssm-partial": _document(_allow(["ssm:UpdateInstanceInformation", "ssm:GetParameters"]))},
+        profile="legacy-ops-ec2", description="Old ops role: registers the agent but cannot open sessions"),
+    DemoRole("ecsInstanceRole", "ec2", ("CloudWatchAgentPublish",), profile="ecsInstanceRole",
+             description="ECS container instances"),
+    DemoRole("lambda-orders-processor", "lambda", ("CloudWatchAgentPublish",),
+             description="Order processing function"),
+    DemoRole("lambda-thumbnailer", "lambda", inline={
+        "thumbnails": _document(_allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::demo-web-assets/*"))},
+        description="Image thumbnail function"),
+    DemoRole("ecs-task-api", "ecs", ("WebAppAssetsRead",), description="API service task role"),
+)
+
+
+@dataclass(frozen=True)
+class PlannedInstance:
+    name: str
+    vpc: str
+    subnet_index: int
+    instance_type: str
+    running: bool
+    profile: str | None
+    tags: dict[str, str]
+
+
+def plan_fleet(size: int, *, seed: int = 7) -> list[PlannedInstance]:
+    """The fleet to create: a pure function of (size, seed).
+
+    ~75% running; ~35% without a profile, ~35% with an unrelated profile, ~30% SSM-ready.
+    """
+    rng = random.Random(seed)
+    counters: dict[str, int] = defaultdict(int)
+    plan = []
+    for _ in range(size):
+        tier = rng.choices(TIERS, weights=[t.weight for t in TIERS])[0]
+        vpc = rng.choices(VPCS, weights=[v.weight for v in VPCS])[0]
+        counters[tier.prefix] += 1
+        number = counters[tier.prefix]
+        if tier.prefix == "db":
+            name = "db-primary" if number == 1 else f"db-replica-{number - 1:02d}"
+        else:
+            name = f"{tier.prefix}-{number:02d}"
+        profile_kind = rng.choices(("none", "unrelated", "ready"), weights=(0.35, 0.35, 0.30))[0]
+        profile = {"none": None, "unrelated": tier.unrelated_profile, "ready": SSM_READY_PROFILE}[profile_kind]
+        plan.append(
+            PlannedInstance(
+                name=name,
+                vpc=vpc.name,
+                subnet_index=TIERS.index(tier) % 2,
+                instance_type=tier.instance_type,
+                running=rng.random() < 0.75,
+                profile=profile,
+                tags={"Environment": vpc.environment, "Team": tier.team, "ManagedBy": "ssm-tui-demo"},
+            )
+        )
+    return plan
+
+
+def _run_parallel(jobs: list[Callable[[], Any]], threads: int = SEED_THREADS) -> list[Any]:
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        return [f.result() for f in futures]
+
+
+def _seed_iam(ctx: AwsContext) -> None:
+    iam = ctx.client("iam")
+    account = ctx.identity().account_id
+    partition = ctx.identity().partition
+
+    def create_policy(name: str, document: str) -> None:
+        iam.create_policy(PolicyName=name, PolicyDocument=document, Description=f"ssm-tui demo: {name}")
+
+    _run_parallel([lambda n=n, d=d: create_policy(n, d) for n, d in POLICIES.items()])
+
+    def create_role(role: DemoRole) -> None:
+        trust = _document({"Effect": "Allow", "Principal": {"Service": _TRUST[role.trust]}, "Action": "sts:AssumeRole"})
+        iam.create_role(RoleName=role.name, AssumeRolePolicyDocument=trust, Description=role.description,
+                        Tags=[{"Key": "ManagedBy", "Value": "ssm-tui-demo"}])
+        for policy in role.managed:
+            iam.attach_role_policy(RoleName=role.name, PolicyArn=f"arn:{partition}:iam::{account}:policy/{policy}")
+        for name, document in role.inline.items():
+            iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=document)
+        if role.profile:
+            iam.create_instance_profile(InstanceProfileName=role.profile)
+            iam.add_role_to_instance_profile(InstanceProfileName=role.profile, RoleName=role.name)
+
+    _run_parallel([lambda r=r: create_role(r) for r in ROLES])
+
+
+def _seed_networks(ctx: AwsContext) -> dict[str, list[str]]:
+    """VPC name -> its two subnet ids."""
+    ec2 = ctx.client("ec2")
+
+    def create_vpc(vpc: Vpc) -> tuple[str, list[str]]:
+        vpc_id = ec2.create_vpc(
+            CidrBlock=vpc.cidr,
+            TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": vpc.name}]}],
+        )["Vpc"]["VpcId"]
+        base = vpc.cidr.split(".")
+        subnets = []
+        for index, zone in enumerate(("a", "b")):
+            subnets.append(
+                ec2.create_subnet(
+                    VpcId=vpc_id,
+                    CidrBlock=f"{base[0]}.{base[1]}.{index * 16}.0/20",
+                    AvailabilityZone=f"{ctx.region}{zone}",
+                    TagSpecifications=[
+                        {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"{vpc.name}-private-{zone}"}]}
+                    ],
+                )["Subnet"]["SubnetId"]
+            )
+        return vpc.name, subnets
+
+    return dict(_run_parallel([lambda v=v: create_vpc(v) for v in VPCS]))
+
+
+def _seed_pickers(ctx: AwsContext) -> None:
+    """A KMS key with an alias, a session-log bucket encrypted with it, a log group."""
+    kms, s3, logs = ctx.client("kms"), ctx.client("s3"), ctx.client("logs")
+    key = kms.create_key(Description="Session Manager session encryption (ssm-tui demo)")["KeyMetadata"]
+    kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key["KeyId"])
+    bucket = f"{SESSION_LOG_BUCKET_PREFIX}-{ctx.identity().account_id}"
+    if ctx.region == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": ctx.region})
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]},
+                 "BucketKeyEnabled": True}
+            ]
+        },
+    )
+    logs.create_log_group(logGroupName=SESSION_LOG_GROUP, tags={"ManagedBy": "ssm-tui-demo"})
+
+
+def _seed_instances(ctx: AwsContext, plan: list[PlannedInstance], subnets: dict[str, list[str]]) -> list[str]:
+    """Create the planned instances (batched per group); return their ids in plan order."""
+    ec2 = ctx.client("ec2")
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for index, item in enumerate(plan):
+        key = (item.vpc, item.subnet_index, item.instance_type, tuple(sorted(item.tags.items())))
+        groups[key].append(index)
+
+    def launch(key: tuple, indexes: list[int]) -> tuple[list[int], list[str]]:
+        vpc, subnet_index, instance_type, tags = key
+        reply = ec2.run_instances(
+            ImageId=DEMO_AMI,
+            MinCount=len(indexes),
+            MaxCount=len(indexes),
+            InstanceType=instance_type,
+            SubnetId=subnets[vpc][subnet_index],
+            TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags]}],
+        )
+        return indexes, [i["InstanceId"] for i in reply["Instances"]]
+
+    ids: list[str] = [""] * len(plan)
+    for indexes, launched in _run_parallel([lambda k=k, ix=ix: launch(k, ix) for k, ix in groups.items()], threads=4):
+        for index, instance_id in zip(indexes, launched):
+            ids[index] = instance_id
+    return ids
+
+
+def seed_fleet(ctx: AwsContext, size: int = 250, *, seed: int = 7) -> list[PlannedInstance]:
+    """Create the demo account's resources and `size` instances; return the plan that was applied."""
+    plan = plan_fleet(size, seed=seed)
+    ctx.identity()  # fail early, and cache it for the threads below
+    ec2 = ctx.client("ec2")
+    subnets, _, _ = _run_parallel(
+        [lambda: _seed_networks(ctx), lambda: _seed_iam(ctx), lambda: _seed_pickers(ctx)], threads=3
+    )
+    ids = _seed_instances(ctx, plan, subnets)
+
+    def finish(index: int) -> None:
+        item = plan[index]
+        ec2.create_tags(Resources=[ids[index]], Tags=[{"Key": "Name", "Value": item.name}])
+        if item.profile:
+            ec2.associate_iam_instance_profile(InstanceId=ids[index], IamInstanceProfile={"Name": item.profile})
+
+    _run_parallel([lambda i=i: finish(i) for i in range(len(plan))])
+    stopped = [ids[i] for i, item in enumerate(plan) if not item.running]
+    for start in range(0, len(stopped), 100):
+        ec2.stop_instances(InstanceIds=stopped[start : start + 100])
+    return plan
