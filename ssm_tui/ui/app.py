@@ -1,0 +1,390 @@
+"""The ssm-tui application and the one factory (`make_app`) that builds it for the CLI, the
+tests, the screenshot script and the benchmark.
+
+First paint never waits for AWS: boto3 (and moto, in demo mode) are imported by a thread worker
+started on mount, which connects and then loads the listings; workers only post messages and
+the handlers here hand the results to the tabs.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import events, on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from ssm_tui.aws.models import Listing
+from ssm_tui.config import AppConfig
+from ssm_tui.ui.commands import SsmTuiCommands
+from ssm_tui.ui.messages import Connected, Identity, ListingLoaded
+from ssm_tui.ui.metrics import AppMetrics
+from ssm_tui.ui.screens.error_modal import ErrorModal
+from ssm_tui.ui.screens.export_modal import ExportModal
+from ssm_tui.ui.screens.help_screen import HelpScreen, collect_bindings
+from ssm_tui.ui.screens.prompt_modal import PromptModal
+from ssm_tui.ui.widgets.activity_pane import ActivityPane
+from ssm_tui.ui.widgets.header_bar import HeaderBar
+from ssm_tui.ui.widgets.instances_view import InstancesView
+from ssm_tui.ui.widgets.policy_view import PolicyNotReady, PolicyView
+from ssm_tui.ui.widgets.roles_view import RolesView
+
+STYLES = Path(__file__).parent / "styles"
+
+# listing kind -> the inventory function that produces it
+LISTERS: dict[str, str] = {
+    "instances": "list_instances",
+    "roles": "list_roles",
+    "kms_keys": "list_kms_keys",
+    "buckets": "list_buckets",
+    "log_groups": "list_log_groups",
+}
+SECONDARY_LISTINGS = ("roles", "kms_keys", "buckets", "log_groups")
+TAB_LISTINGS: dict[str, tuple[str, ...]] = {
+    "instances": ("instances",),
+    "roles": ("roles",),
+    "policy": ("kms_keys", "buckets", "log_groups"),
+}
+# Secondary listings start when instances arrive (so P1 is not slowed by contention), or after this.
+SECONDARY_DELAY_S = 2.0
+DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
+
+
+class SsmTuiApp(App[int]):
+    """Instances, Roles, Policy and Activity tabs over one AWS connection."""
+
+    TITLE = "ssm-tui"
+    HELP_GROUP = "Everywhere"
+    CSS_PATH = [STYLES / name for name in ("app.tcss", "instances.tcss", "roles.tcss", "policy.tcss", "dialogs.tcss")]
+    COMMANDS = App.COMMANDS | {SsmTuiCommands}
+    BINDINGS = [
+        Binding("1", "show_tab('instances')", "Instances", show=False, id="app.tab_instances"),
+        Binding("2", "show_tab('roles')", "Roles", show=False, id="app.tab_roles"),
+        Binding("3", "show_tab('policy')", "Policy", show=False, id="app.tab_policy"),
+        Binding("4", "show_tab('activity')", "Activity", show=False, id="app.tab_activity"),
+        Binding("r", "refresh_tab", "Refresh", id="app.refresh"),
+        Binding("c", "copy_policy", "Copy policy", id="app.copy_policy"),
+        Binding("e", "export_policy", "Export", id="app.export_policy"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.toggle_theme"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        config: AppConfig,
+        *,
+        context: Any = None,
+        connect: bool = True,
+        clock: Callable[[], datetime] | None = None,
+        on_first_paint: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.context: Any = context
+        self.identity: Identity | None = None
+        self.metrics = AppMetrics()
+        self._connect_on_mount = connect
+        self._clock = clock or datetime.now
+        self._on_first_paint = on_first_paint
+        self._demo: Any = None
+        self._closing = False
+        self._secondary_started = False
+
+    # ----- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(
+            demo=self.config.demo, read_only=self.config.read_only,
+            region=self.config.region or "", profile=self.config.profile or "",
+        )
+        with TabbedContent(initial="instances", id="tabs"):
+            with TabPane("1 Instances", id="instances"):
+                yield InstancesView(id="instances-view")
+            with TabPane("2 Roles", id="roles"):
+                yield RolesView(id="roles-view")
+            with TabPane("3 Policy", id="policy"):
+                yield PolicyView(id="policy-view")
+            with TabPane("4 Activity", id="activity"):
+                yield ActivityPane(id="activity-pane")
+        yield Footer()
+
+    @property
+    def instances_view(self) -> InstancesView:
+        return self.query_one(InstancesView)
+
+    @property
+    def roles_view(self) -> RolesView:
+        return self.query_one(RolesView)
+
+    @property
+    def policy_view(self) -> PolicyView:
+        return self.query_one(PolicyView)
+
+    @property
+    def header_bar(self) -> HeaderBar:
+        return self.query_one(HeaderBar)
+
+    def now(self) -> datetime:
+        """The app's clock (fixed in snapshot tests)."""
+        return self._clock()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._first_painted)
+        self.instances_view.table.focus()
+        if self._connect_on_mount:
+            self.instances_view.loading = True
+            self.connect()
+
+    def _first_painted(self) -> None:
+        self.metrics.first_paint_at = time.perf_counter()
+        if self._on_first_paint is not None:
+            self._on_first_paint()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            # event.time is when the driver saw the input (monotonic); keep one clock: perf_counter.
+            self.metrics.last_input_at = time.perf_counter() - max(0.0, time.monotonic() - event.time)
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self._closing = True
+        self._stop_demo()
+
+    def _stop_demo(self) -> None:
+        demo, self._demo = self._demo, None
+        if demo is not None:
+            demo.stop()
+
+    # ----- connecting and listing (thread workers) --------------------------------------------
+    @work(thread=True, exclusive=True, exit_on_error=False, group="connect", name="connect to AWS")
+    def connect(self) -> None:
+        """Start the demo backend if asked, build the AWS context, prove the credentials."""
+        config = self.config
+        if config.demo:
+            if self._demo is None:
+                from ssm_tui.aws.demo.backend import DemoBackend
+
+                backend = DemoBackend(size=config.demo_size)
+                backend.start()
+                self._demo = backend
+                if self._closing:  # the user quit while the fleet was being seeded
+                    self._stop_demo()
+                    return
+            config = self._demo.config_for(config)
+        context = self.context
+        if context is None:
+            from ssm_tui.aws.session import AwsContext
+
+            context = AwsContext.from_config(config)
+        caller = context.identity()
+        identity = Identity(caller.account_id, caller.arn, caller.partition)
+        self.post_message(Connected(context, identity, context.profile_name, context.region))
+
+    @on(Connected)
+    def _connected(self, message: Connected) -> None:
+        self.context = message.context
+        self.identity = message.identity
+        self.metrics.connected_at = time.perf_counter()
+        header = self.header_bar
+        header.account = message.identity.account_id if message.identity else "unknown"
+        header.aws_region = message.region
+        header.aws_profile = message.profile or ("demo" if self.config.demo else "default")
+        self.policy_view.set_account(message.region, message.identity.account_id if message.identity else None)
+        self._secondary_started = False
+        self.load_listings(["instances"])
+        self.set_timer(SECONDARY_DELAY_S, self._start_secondary_listings)
+
+    def _start_secondary_listings(self) -> None:
+        if not self._secondary_started:
+            self._secondary_started = True
+            self.load_listings(SECONDARY_LISTINGS)
+
+    def load_listings(self, kinds: Iterable[str]) -> None:
+        """(Re)load these listings in thread workers; each tab shows a loading indicator meanwhile."""
+        if self.context is None:
+            self.notify("Not connected to AWS yet", severity="warning")
+            return
+        for kind in kinds:
+            if kind == "instances":
+                self.metrics.inventory_load_started_at = time.perf_counter()
+                self.instances_view.loading = True
+            elif kind == "roles":
+                self.roles_view.loading = True
+            self.run_worker(partial(self._list, kind), thread=True, exclusive=True, exit_on_error=False,
+                            group=f"listing-{kind}", name=f"list {kind}")
+
+    def _list(self, kind: str) -> None:
+        from ssm_tui.aws import inventory
+
+        listing = getattr(inventory, LISTERS[kind])(self.context)
+        self.post_message(ListingLoaded(kind, listing, self.now()))
+
+    @on(ListingLoaded)
+    def _listing_loaded(self, message: ListingLoaded) -> None:
+        self.show_listing(message.kind, message.listing, message.loaded_at)
+        if message.kind == "instances":
+            self._start_secondary_listings()
+
+    def show_listing(self, kind: str, listing: Listing, loaded_at: datetime | None = None) -> None:
+        """Hand one listing to the tab(s) that show it. Public so tests can feed fixed dataclasses."""
+        if kind == "instances":
+            self.instances_view.show_listing(listing, loaded_at)
+        elif kind == "roles":
+            self.roles_view.show_listing(listing, loaded_at)
+            self.instances_view.set_roles(listing.items if listing.ok else None)
+        else:
+            picker = {"kms_keys": "kms-picker", "buckets": "bucket-picker", "log_groups": "log-group-picker"}[kind]
+            errors = {picker: listing.error} if listing.error else None
+            self.policy_view.form.set_pickers(**{"keys" if kind == "kms_keys" else kind: listing.items}, errors=errors)
+
+    # ----- the one error handler --------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure ends here: the app keeps running and the user sees why."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker, error = event.worker, event.worker.error
+        group = worker.group or ""
+        summary = f"{type(error).__name__}: {error}"
+        if group == "connect":
+            self.header_bar.account = "not connected"
+            self.instances_view.loading = False
+            self.instances_view.show_error(f"not connected: {error}")
+        elif group.startswith("listing-"):
+            kind = group.removeprefix("listing-")
+            if kind == "instances":
+                self.instances_view.loading = False
+                self.instances_view.show_error(f"listing failed: {summary}")
+            elif kind == "roles":
+                self.roles_view.loading = False
+        from botocore.exceptions import BotoCoreError, ClientError  # only reached after connecting
+
+        expected = isinstance(error, (ClientError, BotoCoreError)) or type(error).__name__ == "AwsSetupError"
+        detail = str(error) if expected else "".join(traceback.format_exception(error))
+        if isinstance(self.screen, ErrorModal):
+            return  # one error at a time; the first usually explains the rest
+        self.push_screen(ErrorModal(f"{worker.name} failed", detail))
+
+    # ----- actions ----------------------------------------------------------------------------
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus_target = {
+            "instances": "#instances-table",
+            "roles": "#roles-table",
+            "policy": "#policy-form",
+            "activity": "#activity-pane",
+        }[tab]
+        widget = self.query_one(focus_target)
+        if widget.focusable:
+            widget.focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_clicked(self, event: TabbedContent.TabActivated) -> None:
+        # A click on a tab should leave focus inside that tab, like the 1-4 keys do.
+        if event.pane.id and self.focused is not None and event.pane not in self.focused.ancestors_with_self:
+            self.call_after_refresh(self.action_show_tab, event.pane.id)
+
+    def action_refresh_tab(self) -> None:
+        active = self.query_one(TabbedContent).active
+        self.action_refresh(TAB_LISTINGS.get(active, tuple(LISTERS)))
+
+    def action_refresh(self, kinds: Iterable[str] = tuple(LISTERS)) -> None:
+        if self.context is None:
+            self.connect()
+            return
+        self.load_listings(kinds)
+
+    def action_refresh_all(self) -> None:
+        self.action_refresh(tuple(LISTERS))
+
+    def _reconnect(self, config: AppConfig) -> None:
+        self.config = config
+        self.context = None
+        header = self.header_bar
+        header.account, header.aws_region, header.aws_profile = "connecting…", config.region or "", config.profile or ""
+        self.connect()
+
+    def action_switch_region(self) -> None:
+        current = self.context.region if self.context is not None else (self.config.region or "")
+
+        def chosen(region: str | None) -> None:
+            if region and region != current:
+                self._reconnect(replace(self.config, region=region))
+
+        self.push_screen(PromptModal("Switch region", value=current, placeholder="e.g. eu-west-1",
+                                     hint="Reconnects and reloads every listing."), chosen)
+
+    def action_switch_profile(self) -> None:
+        if self.config.demo:
+            self.notify("The demo backend has no AWS profiles: restart without --demo", severity="warning")
+            return
+        from botocore.session import Session
+
+        profiles = sorted(Session().available_profiles)
+        hint = ("Profiles in your AWS config: " + ", ".join(profiles)) if profiles else "No profiles in your AWS config."
+
+        def chosen(profile: str | None) -> None:
+            if profile and profile != self.config.profile:
+                self._reconnect(replace(self.config, profile=profile))
+
+        self.push_screen(PromptModal("Switch AWS profile", value=self.config.profile or "", hint=hint), chosen)
+
+    def action_copy_policy(self) -> None:
+        """pyperclip first; when it has no system clipboard (SSH, headless) fall back to OSC 52."""
+        try:
+            text = self.policy_view.policy_text()
+        except PolicyNotReady as problem:
+            self.notify(str(problem), title="Nothing copied", severity="warning")
+            return
+        try:
+            import pyperclip
+
+            pyperclip.copy(text)
+        except Exception:  # PyperclipException, or anything a broken clipboard tool raises
+            self.copy_to_clipboard(text)
+            self.notify("No system clipboard here: sent the policy to your terminal's clipboard (OSC 52)",
+                        title="Policy copied")
+        else:
+            self.notify("Copied the policy to the system clipboard", title="Policy copied")
+
+    def action_export_policy(self) -> None:
+        try:
+            options, names = self.policy_view.export_inputs()
+        except PolicyNotReady as problem:
+            self.notify(str(problem), title="Nothing exported", severity="warning")
+            return
+
+        def exported(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Wrote {path}", title="Exported")
+
+        self.push_screen(ExportModal(options, names), exported)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+        view = self.policy_view
+        if view.preview.text is not None and not view.preview.stale:
+            view.preview.show(view.preview.text, view.preview.size_chars)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(collect_bindings(self.screen)))
+
+
+def make_app(config: AppConfig, **test_hooks: Any) -> SsmTuiApp:
+    """The one way to build the app (CLI, tests, screenshots, benchmark).
+
+    Test hooks: `context` (an already-built AwsContext), `connect=False` (no AWS at all: feed
+    listings with `app.show_listing`), `clock` (fixed time for snapshots), `on_first_paint`.
+    """
+    return SsmTuiApp(config, **test_hooks)
