@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ssm_tui.aws.clock import Clock, SystemClock
 from ssm_tui.aws.current_state import error_code
 from ssm_tui.aws.journal import Journal
+from ssm_tui.aws.read_only import ReadOnlyViolation
 from ssm_tui.aws.session import ATTACH_CONCURRENCY_MAX
 from ssm_tui.aws.token_bucket import EC2_ASSOCIATE_BUCKET, EC2_REPLACE_BUCKET, BucketSize, TokenBucket
 from ssm_tui.planning.plan import Action, InstanceStep
@@ -204,6 +205,9 @@ class Attacher:
                     if self._holds_our_profile(association):
                         return "resolved", association
                 return "failed", f"{operation}: {code}: {message}"
+            except ReadOnlyViolation as exc:
+                self.journal.error(seq, f"ec2.{operation}", "ReadOnly", str(exc))
+                return "failed", str(exc)
             except BotoCoreError as exc:
                 self.journal.write("lost", intent=seq, call=f"ec2.{operation}", message=str(exc))
                 state["uncertain"] = True

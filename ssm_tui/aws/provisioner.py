@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ssm_tui.aws.current_state import error_code
 from ssm_tui.aws.journal import Journal
+from ssm_tui.aws.read_only import ReadOnlyViolation
 from ssm_tui.planning.plan import Action, Step
 
 POLICY_DESCRIPTION = "Session Manager permissions for EC2 instances (created by ssm-tui)"
@@ -36,6 +37,9 @@ def _call(journal: Journal, name: str, fn: Any, params: dict, journal_params: di
         message = exc.response.get("Error", {}).get("Message", str(exc))
         journal.error(seq, name, error_code(exc), message)
         raise StepFailed(f"{name} failed: {error_code(exc)}: {message}") from exc
+    except ReadOnlyViolation as exc:  # refused before sending: nothing happened
+        journal.error(seq, name, "ReadOnly", str(exc))
+        raise StepFailed(str(exc)) from exc
     except BotoCoreError as exc:  # unknown outcome (timeout, connection): rollback will try to undo it
         journal.write(journal.prefix + "lost", intent=seq, call=name, message=str(exc))
         raise StepFailed(f"{name} failed: {exc}") from exc
