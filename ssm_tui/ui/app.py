@@ -20,7 +20,7 @@ from typing import Any
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from ssm_tui.aws.models import Listing
@@ -76,7 +76,7 @@ class SsmTuiApp(App[int]):
         Binding("e", "export_policy", "Export", id="app.export_policy"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.toggle_theme"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette", priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -88,6 +88,7 @@ class SsmTuiApp(App[int]):
         connect: bool = True,
         clock: Callable[[], datetime] | None = None,
         on_first_paint: Callable[[], None] | None = None,
+        cursor_blink: bool = True,
     ) -> None:
         super().__init__()
         self.config = config
@@ -97,6 +98,7 @@ class SsmTuiApp(App[int]):
         self._connect_on_mount = connect
         self._clock = clock or datetime.now
         self._on_first_paint = on_first_paint
+        self._cursor_blink = cursor_blink
         self._demo: Any = None
         self._closing = False
         self._secondary_started = False
@@ -140,6 +142,9 @@ class SsmTuiApp(App[int]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._first_painted)
+        if not self._cursor_blink:
+            for text_input in self.query(Input):
+                text_input.cursor_blink = False
         self.instances_view.table.focus()
         if self._connect_on_mount:
             self.instances_view.loading = True
@@ -193,16 +198,20 @@ class SsmTuiApp(App[int]):
     @on(Connected)
     def _connected(self, message: Connected) -> None:
         self.context = message.context
-        self.identity = message.identity
         self.metrics.connected_at = time.perf_counter()
-        header = self.header_bar
-        header.account = message.identity.account_id if message.identity else "unknown"
-        header.aws_region = message.region
-        header.aws_profile = message.profile or ("demo" if self.config.demo else "default")
-        self.policy_view.set_account(message.region, message.identity.account_id if message.identity else None)
+        self.show_connection(message.identity, message.profile, message.region)
         self._secondary_started = False
         self.load_listings(["instances"])
         self.set_timer(SECONDARY_DELAY_S, self._start_secondary_listings)
+
+    def show_connection(self, identity: Identity | None, profile: str | None, region: str) -> None:
+        """Who and where: header fields and the policy's region/account. Public for snapshot tests."""
+        self.identity = identity
+        header = self.header_bar
+        header.account = identity.account_id if identity else "unknown"
+        header.aws_region = region
+        header.aws_profile = profile or ("demo" if self.config.demo else "default")
+        self.policy_view.set_account(region, identity.account_id if identity else None)
 
     def _start_secondary_listings(self) -> None:
         if not self._secondary_started:
@@ -385,6 +394,7 @@ def make_app(config: AppConfig, **test_hooks: Any) -> SsmTuiApp:
     """The one way to build the app (CLI, tests, screenshots, benchmark).
 
     Test hooks: `context` (an already-built AwsContext), `connect=False` (no AWS at all: feed
-    listings with `app.show_listing`), `clock` (fixed time for snapshots), `on_first_paint`.
+    `app.show_connection` and `app.show_listing` yourself), `clock` (fixed time for snapshots),
+    `cursor_blink=False` (stable snapshots), `on_first_paint` (called once the first frame is out).
     """
     return SsmTuiApp(config, **test_hooks)

@@ -7,12 +7,12 @@ on screen, marked stale, so the user never sees a policy that does not match a v
 
 from __future__ import annotations
 
-from rich.syntax import Syntax
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ssm_tui.policy.validation import MAX_MANAGED_POLICY_SIZE
+from ssm_tui.ui.widgets.json_syntax import json_syntax
 
 
 class PolicyPreview(Vertical):
@@ -35,12 +35,8 @@ class PolicyPreview(Vertical):
         self.size_chars = size
         self.stale = False
         self.remove_class("-stale")
-        dark = self.app.current_theme.dark if self.app.current_theme else True
         target = self.query_one("#policy-preview", Static)
-        background = target.background_colors[1]
-        syntax = Syntax(text, "json", theme="monokai" if dark else "default",
-                        background_color=background.hex if background.a else "default", word_wrap=False)
-        target.update(syntax)
+        target.update(json_syntax(text, target))
         self._show_status(size)
 
     def _show_status(self, size: int) -> None:

@@ -59,6 +59,7 @@ class PolicyView(Horizontal):
         self.problems: tuple[FieldProblem, ...] = ()
         self._lint_timer: Timer | None = None
         self._measured_input_at: float | None = None
+        self.linted_text: str | None = None  # the document text the lint panel currently describes
 
     def compose(self) -> ComposeResult:
         yield PolicyForm(id="policy-form")
@@ -162,6 +163,7 @@ class PolicyView(Horizontal):
         if message.text != self.preview.text:
             return  # a newer document is on screen; its own lint is on the way
         panel = self.query_one("#policy-lint", Static)
+        self.linted_text = message.text
         if message.error:
             panel.update(f"[dim]lint unavailable: {escape(message.error)}[/]")
         elif not message.findings:

@@ -10,7 +10,6 @@ import json
 from datetime import datetime
 
 from rich.markup import escape
-from rich.syntax import Syntax
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ssm_tui.aws.models import Listing, Role
+from ssm_tui.ui.widgets.json_syntax import json_syntax
 
 
 def role_order(role: Role) -> tuple[bool, str]:
@@ -105,15 +105,14 @@ class RolesView(Vertical):
             lines.extend(f"   {escape(action)}" for action in role.missing_actions or ())
         if not role.ec2_trusted:
             lines.append("[$warning]! not trusted by ec2.amazonaws.com: it cannot back an instance profile[/]")
+        detail = self.query_one("#role-detail", VerticalScroll)
         widgets: list[Static] = [Static("\n".join(lines), classes="role-summary")]
         for policy in role.policies:
             widgets.append(Static(f"[b]{escape(policy.name)}[/b] [dim]({policy.kind})[/]", classes="role-policy-title"))
             if policy.document is None:
                 widgets.append(Static("[dim]document not readable[/]"))
             else:
-                widgets.append(Static(Syntax(json.dumps(policy.document, indent=2), "json", theme="monokai",
-                                             background_color="default", word_wrap=True)))
-        detail = self.query_one("#role-detail", VerticalScroll)
+                widgets.append(Static(json_syntax(json.dumps(policy.document, indent=2), detail, word_wrap=True)))
         with self.app.batch_update():
             detail.remove_children()
             detail.mount_all(widgets)
