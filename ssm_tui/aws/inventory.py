@@ -145,9 +145,14 @@ def _associations(ctx: AwsContext) -> dict[str, ProfileAssociation] | None:
     return best
 
 
+def ssm_status_client(ctx: AwsContext) -> Any:
+    """The SSM client status reads use (few retries): inject faults into this one in tests."""
+    return ctx.client("ssm", max_attempts=SSM_STATUS_MAX_ATTEMPTS)
+
+
 def _describe_instance_information(ctx: AwsContext, instance_ids: list[str] | None) -> dict[str, SsmStatus] | None:
     """Managed instances' agent status, or None when the call is denied or unavailable."""
-    ssm = ctx.client("ssm", max_attempts=SSM_STATUS_MAX_ATTEMPTS)
+    ssm = ssm_status_client(ctx)
     if instance_ids is not None and not instance_ids:
         return {}
     chunks: list[list[str] | None] = (
