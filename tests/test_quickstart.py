@@ -45,8 +45,14 @@ def test_ci_runs_the_readme_test_line_verbatim():
 
 
 def test_quick_start_extras_exist_in_pyproject():
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    named = [re.fullmatch(r"\.\[([\w,-]+)\]", word) for c in quick_start_commands() for word in shlex.split(c)]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    named = [
+        re.fullmatch(r"\.\[([\w,-]+)\]", word)
+        for c in quick_start_commands()
+        for word in shlex.split(c)
+    ]
     named = [set(m[1].split(",")) for m in named if m]
     assert named == [{"demo"}, {"test"}]
     assert set().union(*named) <= set(extras)

@@ -44,34 +44,77 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """Flags of `ssm-tui policy`; `--region`/`--profile` are the global flags from cli.py."""
     del name
     group = add_policy_option_flags(parser)
-    group.add_argument("--format", metavar="FORMAT", default="json", dest="output_format",
-                       help="json (default), terraform, cloudformation or cli")
-    group.add_argument("--lint", action="store_true", help="also lint the policy with parliament; findings go to stderr")
+    group.add_argument(
+        "--format",
+        metavar="FORMAT",
+        default="json",
+        dest="output_format",
+        help="json (default), terraform, cloudformation or cli",
+    )
+    group.add_argument(
+        "--lint",
+        action="store_true",
+        help="also lint the policy with parliament; findings go to stderr",
+    )
 
 
 def add_policy_option_flags(parser: argparse.ArgumentParser) -> argparse._ArgumentGroup:
     """The flags that shape the policy; shared with `ssm-tui apply` (read them with `options_from_args`)."""
     group = parser.add_argument_group("policy options")
-    group.add_argument("--kms-key", metavar="ARN", dest="kms_key",
-                       help="KMS key ARN that encrypts session data (adds kms:Decrypt on it)")
-    group.add_argument("--s3-bucket", metavar="NAME", help="log sessions to this S3 bucket (s3:PutObject)")
-    group.add_argument("--s3-prefix", metavar="PREFIX", default="", help="key prefix inside the bucket")
-    group.add_argument("--s3-encryption", action="store_true",
-                       help="Session Manager enforces S3 log encryption (scoped: s3:GetEncryptionConfiguration on the bucket)")
-    group.add_argument("--cross-account-bucket", action="store_true",
-                       help="the bucket belongs to another account (adds s3:PutObjectAcl)")
+    group.add_argument(
+        "--kms-key",
+        metavar="ARN",
+        dest="kms_key",
+        help="KMS key ARN that encrypts session data (adds kms:Decrypt on it)",
+    )
+    group.add_argument(
+        "--s3-bucket", metavar="NAME", help="log sessions to this S3 bucket (s3:PutObject)"
+    )
+    group.add_argument(
+        "--s3-prefix", metavar="PREFIX", default="", help="key prefix inside the bucket"
+    )
+    group.add_argument(
+        "--s3-encryption",
+        action="store_true",
+        help="Session Manager enforces S3 log encryption (scoped: s3:GetEncryptionConfiguration on the bucket)",
+    )
+    group.add_argument(
+        "--cross-account-bucket",
+        action="store_true",
+        help="the bucket belongs to another account (adds s3:PutObjectAcl)",
+    )
     group.add_argument("--cloudwatch", action="store_true", help="log sessions to CloudWatch Logs")
-    group.add_argument("--log-group", metavar="NAME", help="the CloudWatch Logs log group (scoped: narrows the logs actions)")
-    group.add_argument("--cloudwatch-encryption", action="store_true",
-                       help="Session Manager enforces CloudWatch Logs encryption")
-    group.add_argument("--style", metavar="STYLE", default="aws-docs",
-                       help="aws-docs (AWS's published policy, default) or scoped (least privilege)")
-    group.add_argument("--account-id", metavar="ID", help="12-digit account id (scoped: used in log group and instance ARNs)")
+    group.add_argument(
+        "--log-group",
+        metavar="NAME",
+        help="the CloudWatch Logs log group (scoped: narrows the logs actions)",
+    )
+    group.add_argument(
+        "--cloudwatch-encryption",
+        action="store_true",
+        help="Session Manager enforces CloudWatch Logs encryption",
+    )
+    group.add_argument(
+        "--style",
+        metavar="STYLE",
+        default="aws-docs",
+        help="aws-docs (AWS's published policy, default) or scoped (least privilege)",
+    )
+    group.add_argument(
+        "--account-id",
+        metavar="ID",
+        help="12-digit account id (scoped: used in log group and instance ARNs)",
+    )
     return group
 
 
 def _profile_name(config: AppConfig) -> str:
-    return config.profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+    return (
+        config.profile
+        or os.environ.get("AWS_PROFILE")
+        or os.environ.get("AWS_DEFAULT_PROFILE")
+        or "default"
+    )
 
 
 def region_from_aws_config(profile: str) -> str | None:
@@ -126,14 +169,21 @@ def _flag_line(problem) -> str:
 def run(args: argparse.Namespace, config: AppConfig) -> int:
     from ssm_tui.policy.builder import build_policy
     from ssm_tui.policy.exports import ExportFormat, render_export
-    from ssm_tui.policy.validation import InvalidOptionsError, errors_only, validate_options, warnings_only
+    from ssm_tui.policy.validation import (
+        InvalidOptionsError,
+        errors_only,
+        validate_options,
+        warnings_only,
+    )
 
     options = options_from_args(args, config)
     problems = validate_options(options)
     lines = [_flag_line(p) for p in errors_only(problems)]
     if args.output_format not in FORMATS:
-        lines.append(f"ssm-tui policy: error: --format: {args.output_format!r} is not an export format; "
-                     f"expected {', '.join(FORMATS)}")
+        lines.append(
+            f"ssm-tui policy: error: --format: {args.output_format!r} is not an export format; "
+            f"expected {', '.join(FORMATS)}"
+        )
     if lines:
         print("\n".join(lines), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -20,7 +20,9 @@ def s3_object_arn(partition: str, bucket: str, prefix: str = "") -> str:
     return f"{s3_bucket_arn(partition, bucket)}/{key}"
 
 
-def log_group_arns(partition: str, region: str, account_id: str | None, log_group: str | None) -> list[str]:
+def log_group_arns(
+    partition: str, region: str, account_id: str | None, log_group: str | None
+) -> list[str]:
     """The log group itself and everything below it (its log streams).
 
     CloudWatch Logs authorises DescribeLogStreams against the log group and CreateLogStream /

@@ -10,7 +10,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ssm_tui.policy.arns import ec2_instance_arn_pattern, log_group_arns, s3_bucket_arn, s3_object_arn
+from ssm_tui.policy.arns import (
+    ec2_instance_arn_pattern,
+    log_group_arns,
+    s3_bucket_arn,
+    s3_object_arn,
+)
 from ssm_tui.policy.options import PolicyStyle, SessionManagerOptions
 from ssm_tui.policy.validation import (
     MAX_MANAGED_POLICY_SIZE,
@@ -46,13 +51,21 @@ def _statement(sid: str, actions: list[str], resource: str | list[str]) -> State
 
 def _aws_docs_statements(options: SessionManagerOptions) -> list[Statement]:
     """The seed's statements, in the order of its second policy, each only when it applies."""
-    statements = [_statement("SessionManagerChannels", [REGISTER_ACTION, *SSMMESSAGES_ACTIONS], "*")]
+    statements = [
+        _statement("SessionManagerChannels", [REGISTER_ACTION, *SSMMESSAGES_ACTIONS], "*")
+    ]
     if options.cloudwatch:
-        statements.append(_statement(
-            "CloudWatchSessionLogs",
-            [*CLOUDWATCH_WRITE_ACTIONS, CLOUDWATCH_DESCRIBE_GROUPS, CLOUDWATCH_DESCRIBE_STREAMS],
-            "*",
-        ))
+        statements.append(
+            _statement(
+                "CloudWatchSessionLogs",
+                [
+                    *CLOUDWATCH_WRITE_ACTIONS,
+                    CLOUDWATCH_DESCRIBE_GROUPS,
+                    CLOUDWATCH_DESCRIBE_STREAMS,
+                ],
+                "*",
+            )
+        )
     if options.s3_bucket:
         # The seed prints ".../s3-bucket-prefix" without "/*"; PutObject needs object ARNs, so
         # that ARN only allows one object named like the prefix. AWS fixed its page in 2021.
@@ -71,7 +84,9 @@ def _s3_put_statement(options: SessionManagerOptions) -> Statement:
         # A bucket owned by another account can only read our logs if we may set their ACL.
         actions.append("s3:PutObjectAcl")
     bucket = options.s3_bucket or ""
-    return _statement("S3SessionLogs", actions, s3_object_arn(options.partition, bucket, options.s3_prefix or ""))
+    return _statement(
+        "S3SessionLogs", actions, s3_object_arn(options.partition, bucket, options.s3_prefix or "")
+    )
 
 
 def _scoped_statements(options: SessionManagerOptions) -> list[Statement]:
@@ -82,31 +97,45 @@ def _scoped_statements(options: SessionManagerOptions) -> list[Statement]:
     statements = [_statement("SessionManagerChannels", list(SSMMESSAGES_ACTIONS), "*")]
     # UpdateInstanceInformation accepts EC2 instance ARNs: limit it to instances (of the account
     # when known). Any Region, because one instance profile serves instances in every Region.
-    statements.append(_statement("RegisterInstance", [REGISTER_ACTION],
-                                 ec2_instance_arn_pattern(partition, options.account_id)))
+    statements.append(
+        _statement(
+            "RegisterInstance",
+            [REGISTER_ACTION],
+            ec2_instance_arn_pattern(partition, options.account_id),
+        )
+    )
     if options.cloudwatch:
         # DescribeLogGroups supports no resource-level permission; the agent uses it to find the
         # log group (and its encryption when encryption is enforced).
         statements.append(_statement("CloudWatchFindLogGroup", [CLOUDWATCH_DESCRIBE_GROUPS], "*"))
         # Writing is limited to the named log group (all log groups of the Region without a
         # name; account `*` when unknown).
-        statements.append(_statement(
-            "CloudWatchSessionLogs",
-            [*CLOUDWATCH_WRITE_ACTIONS, CLOUDWATCH_DESCRIBE_STREAMS],
-            log_group_arns(partition, options.region, options.account_id, options.log_group),
-        ))
+        statements.append(
+            _statement(
+                "CloudWatchSessionLogs",
+                [*CLOUDWATCH_WRITE_ACTIONS, CLOUDWATCH_DESCRIBE_STREAMS],
+                log_group_arns(partition, options.region, options.account_id, options.log_group),
+            )
+        )
     if options.s3_bucket:
         # Objects under the prefix only, with "/*" (see the aws-docs builder for why).
         statements.append(_s3_put_statement(options))
         if options.s3_enforce_encryption:
             # Only needed to check the bucket's default encryption, and only on that bucket.
-            statements.append(_statement("S3EncryptionCheck", ["s3:GetEncryptionConfiguration"],
-                                         s3_bucket_arn(partition, options.s3_bucket)))
+            statements.append(
+                _statement(
+                    "S3EncryptionCheck",
+                    ["s3:GetEncryptionConfiguration"],
+                    s3_bucket_arn(partition, options.s3_bucket),
+                )
+            )
     if options.kms_key_arn:
         statements.append(_statement("KmsSessionDataDecrypt", ["kms:Decrypt"], options.kms_key_arn))
         if options.any_logging:
             # Data keys from the session key only, instead of from every key in the account.
-            statements.append(_statement("KmsGenerateDataKey", ["kms:GenerateDataKey"], options.kms_key_arn))
+            statements.append(
+                _statement("KmsGenerateDataKey", ["kms:GenerateDataKey"], options.kms_key_arn)
+            )
     return statements
 
 

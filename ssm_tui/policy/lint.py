@@ -61,7 +61,11 @@ def _s3_object_arn_findings(document: Mapping[str, Any]) -> list[LintFinding]:
     for index, statement in enumerate(_statements(document)):
         if statement.get("Effect") != "Allow":
             continue
-        writes = [str(a) for a in _as_list(statement.get("Action")) if str(a).lower() in _OBJECT_WRITE_ACTIONS]
+        writes = [
+            str(a)
+            for a in _as_list(statement.get("Action"))
+            if str(a).lower() in _OBJECT_WRITE_ACTIONS
+        ]
         if not writes:
             continue
         where = f"Statement[{index}]" + (f" {statement['Sid']}" if statement.get("Sid") else "")
@@ -71,16 +75,24 @@ def _s3_object_arn_findings(document: Mapping[str, Any]) -> list[LintFinding]:
                 continue
             path = resource.split(":s3:::", 1)[1]
             if "/" not in path:
-                findings.append(LintFinding(
-                    "MEDIUM", OBJECT_ARN_ISSUE,
-                    f"{', '.join(writes)} on {resource} names the bucket, not objects; use {resource}/PREFIX/*",
-                    where))
+                findings.append(
+                    LintFinding(
+                        "MEDIUM",
+                        OBJECT_ARN_ISSUE,
+                        f"{', '.join(writes)} on {resource} names the bucket, not objects; use {resource}/PREFIX/*",
+                        where,
+                    )
+                )
             elif not path.endswith("*"):
-                findings.append(LintFinding(
-                    "MEDIUM", OBJECT_ARN_ISSUE,
-                    f"{', '.join(writes)} on {resource} allows one object named {path.split('/', 1)[1]!r}; "
-                    f"session logs are written under the prefix: use {resource.rstrip('/')}/*",
-                    where))
+                findings.append(
+                    LintFinding(
+                        "MEDIUM",
+                        OBJECT_ARN_ISSUE,
+                        f"{', '.join(writes)} on {resource} allows one object named {path.split('/', 1)[1]!r}; "
+                        f"session logs are written under the prefix: use {resource.rstrip('/')}/*",
+                        where,
+                    )
+                )
     return findings
 
 
@@ -104,8 +116,13 @@ def _parliament_findings(text: str, ours: list[LintFinding]) -> list[LintFinding
     try:
         import parliament
     except ImportError:
-        return [LintFinding("INFO", "LINT_UNAVAILABLE",
-                            "parliament is not installed, only ssm-tui's own checks ran: pip install 'ssm-tui[lint]'")]
+        return [
+            LintFinding(
+                "INFO",
+                "LINT_UNAVAILABLE",
+                "parliament is not installed, only ssm-tui's own checks ran: pip install 'ssm-tui[lint]'",
+            )
+        ]
     try:
         policy = parliament.analyze_policy_string(text)
         raw = [parliament.enhance_finding(f) for f in policy.findings]
@@ -117,8 +134,14 @@ def _parliament_findings(text: str, ours: list[LintFinding]) -> list[LintFinding
             continue
         location = finding.location or {}
         line = location.get("line") if isinstance(location, Mapping) else None
-        findings.append(LintFinding(str(finding.severity), str(finding.issue), _detail_text(finding.detail),
-                                    f"line {line}" if line else ""))
+        findings.append(
+            LintFinding(
+                str(finding.severity),
+                str(finding.issue),
+                _detail_text(finding.detail),
+                f"line {line}" if line else "",
+            )
+        )
     return findings
 
 

@@ -28,20 +28,34 @@ from ssm_tui.policy import (
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None)
 
-REGIONS = ["us-east-1", "us-west-2", "eu-west-3", "ap-southeast-4", "il-central-1", "cn-north-1", "cn-northwest-1",
-           "us-gov-west-1", "us-gov-east-1"]
+REGIONS = [
+    "us-east-1",
+    "us-west-2",
+    "eu-west-3",
+    "ap-southeast-4",
+    "il-central-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "us-gov-west-1",
+    "us-gov-east-1",
+]
 RESERVED = ("xn--", "sthree-", "amzn-s3-demo-")
 RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,12}[a-z0-9])?", fullmatch=True)
 bucket_names = (
-    st.lists(label, min_size=1, max_size=4).map(".".join)
+    st.lists(label, min_size=1, max_size=4)
+    .map(".".join)
     .filter(lambda n: 3 <= len(n) <= 63)
     .filter(lambda n: not n.startswith(RESERVED) and not n.endswith(RESERVED_SUFFIXES))
     .filter(lambda n: not re.fullmatch(r"[\d.]+", n))
 )
-prefixes = st.from_regex(r"([A-Za-z0-9!_.'()-]{1,12}/){0,3}[A-Za-z0-9!_.'()-]{0,12}", fullmatch=True)
-log_groups = st.from_regex(r"[A-Za-z0-9_./#-]{1,60}", fullmatch=True).filter(lambda g: not g.startswith("aws/"))
+prefixes = st.from_regex(
+    r"([A-Za-z0-9!_.'()-]{1,12}/){0,3}[A-Za-z0-9!_.'()-]{0,12}", fullmatch=True
+)
+log_groups = st.from_regex(r"[A-Za-z0-9_./#-]{1,60}", fullmatch=True).filter(
+    lambda g: not g.startswith("aws/")
+)
 accounts = st.none() | st.from_regex(r"[0-9]{12}", fullmatch=True)
 
 
@@ -49,8 +63,14 @@ accounts = st.none() | st.from_regex(r"[0-9]{12}", fullmatch=True)
 def valid_options(draw) -> SessionManagerOptions:
     region = draw(st.sampled_from(REGIONS))
     partition = partition_for_region(region)
-    key = draw(st.none() | st.uuids().map(
-        lambda u: f"arn:{partition}:kms:{region}:{draw(st.from_regex(r'[0-9]{12}', fullmatch=True))}:key/{u}"))
+    key = draw(
+        st.none()
+        | st.uuids().map(
+            lambda u: (
+                f"arn:{partition}:kms:{region}:{draw(st.from_regex(r'[0-9]{12}', fullmatch=True))}:key/{u}"
+            )
+        )
+    )
     bucket = draw(st.none() | bucket_names)
     cloudwatch = draw(st.booleans())
     return SessionManagerOptions(
@@ -68,8 +88,10 @@ def valid_options(draw) -> SessionManagerOptions:
     )
 
 
-ARN = re.compile(r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):(?P<service>[a-z0-9]+):(?P<region>[a-z0-9*-]*):"
-                 r"(?P<account>\d{12}|\*)?:(?P<resource>\S+)$")
+ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):(?P<service>[a-z0-9]+):(?P<region>[a-z0-9*-]*):"
+    r"(?P<account>\d{12}|\*)?:(?P<resource>\S+)$"
+)
 
 
 @PROPERTY_SETTINGS
@@ -96,7 +118,13 @@ def test_valid_options_give_policies_without_lint_errors(options):
 
 
 FIELDS = {f.name for f in dataclasses.fields(SessionManagerOptions)}
-anything = st.none() | st.booleans() | st.integers() | st.text(max_size=80) | st.lists(st.text(max_size=5), max_size=2)
+anything = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=80)
+    | st.lists(st.text(max_size=5), max_size=2)
+)
 
 
 @st.composite
@@ -112,7 +140,9 @@ def arbitrary_options(draw) -> SessionManagerOptions:
 @given(arbitrary_options())
 def test_arbitrary_options_give_a_typed_error_or_a_policy_never_a_crash(options):
     problems = validate_options(options)
-    assert all(p.field in FIELDS and p.message and p.severity in ("error", "warning") for p in problems)
+    assert all(
+        p.field in FIELDS and p.message and p.severity in ("error", "warning") for p in problems
+    )
     errors = [p for p in problems if p.severity == "error"]
     try:
         document = build_policy(options)
@@ -131,7 +161,13 @@ def test_names_validation_never_crashes_and_accepts_only_iam_names(policy, role,
     fields_ok = {"policy_name": policy, "role_name": role, "instance_profile_name": profile}
     for field, value in fields_ok.items():
         flagged = any(p.field == field for p in problems)
-        valid = value is None and field == "instance_profile_name" or (
-            isinstance(value, str) and re.fullmatch(r"[\w+=,.@-]+", value, re.ASCII) is not None
-            and len(value) <= (64 if field == "role_name" else 128))
+        valid = (
+            value is None
+            and field == "instance_profile_name"
+            or (
+                isinstance(value, str)
+                and re.fullmatch(r"[\w+=,.@-]+", value, re.ASCII) is not None
+                and len(value) <= (64 if field == "role_name" else 128)
+            )
+        )
         assert flagged != valid, (field, value)

@@ -9,28 +9,43 @@ from ssm_tui.policy import PolicyStyle, SessionManagerOptions, build_policy
 from ssm_tui.policy.readiness import SESSION_MANAGER_CORE_ACTIONS, missing_session_manager_actions
 
 
-@pytest.mark.parametrize("options", [SessionManagerOptions(), SessionManagerOptions(kms_key_arn=KEY_ARN, cloudwatch=True,
-                                                                                    s3_bucket="logs")])
+@pytest.mark.parametrize(
+    "options",
+    [
+        SessionManagerOptions(),
+        SessionManagerOptions(kms_key_arn=KEY_ARN, cloudwatch=True, s3_bucket="logs"),
+    ],
+)
 def test_aws_docs_policies_are_ready(options):
     assert missing_session_manager_actions([build_policy(options)]) == ()
 
 
 def test_a_policy_without_the_channels_is_missing_them_in_order():
-    logging_only = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation", "Resource": "*"}]}
+    logging_only = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation", "Resource": "*"}
+        ],
+    }
     assert missing_session_manager_actions([logging_only]) == SESSION_MANAGER_CORE_ACTIONS[1:]
 
 
 def test_an_unconditional_deny_removes_a_grant():
-    deny = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Action": "ssmmessages:OpenDataChannel", "Resource": "*"}]}
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "ssmmessages:OpenDataChannel", "Resource": "*"}],
+    }
     assert missing_session_manager_actions([build_policy(SessionManagerOptions()), deny]) == (
-        "ssmmessages:OpenDataChannel",)
+        "ssmmessages:OpenDataChannel",
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="readiness only accepts Resource '*' for the core actions, but the scoped "
-                   "style grants ssm:UpdateInstanceInformation on arn:<partition>:ec2:*:<account>:instance/* "
-                   "(the action supports EC2 instance ARNs). Remove this mark when readiness accepts instance ARNs.")
+@pytest.mark.xfail(
+    strict=True,
+    reason="readiness only accepts Resource '*' for the core actions, but the scoped "
+    "style grants ssm:UpdateInstanceInformation on arn:<partition>:ec2:*:<account>:instance/* "
+    "(the action supports EC2 instance ARNs). Remove this mark when readiness accepts instance ARNs.",
+)
 def test_scoped_policies_are_ready():
     options = SessionManagerOptions(style=PolicyStyle.SCOPED, account_id="111122223333")
     assert missing_session_manager_actions([build_policy(options)]) == ()

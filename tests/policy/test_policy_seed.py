@@ -14,9 +14,17 @@ from ssm_tui.policy import SessionManagerOptions, build_policy, lint_policy, pol
 SEED_MINIMAL = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel",
-                                       "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
-                                       "ssmmessages:OpenDataChannel"], "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            "Resource": "*",
+        },
         {"Effect": "Allow", "Action": ["s3:GetEncryptionConfiguration"], "Resource": "*"},
         {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": KEY_ARN},
     ],
@@ -25,13 +33,32 @@ SEED_MINIMAL = {
 SEED_S3_AND_CLOUDWATCH = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-                                       "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
-                                       "ssm:UpdateInstanceInformation"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups",
-                                       "logs:DescribeLogStreams"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["s3:PutObject"],
-         "Resource": "arn:aws:s3:::doc-example-bucket/s3-bucket-prefix"},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+                "ssm:UpdateInstanceInformation",
+            ],
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogGroups",
+                "logs:DescribeLogStreams",
+            ],
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["s3:PutObject"],
+            "Resource": "arn:aws:s3:::doc-example-bucket/s3-bucket-prefix",
+        },
         {"Effect": "Allow", "Action": ["s3:GetEncryptionConfiguration"], "Resource": "*"},
         {"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": "*"},
     ],
@@ -69,7 +96,9 @@ def test_statements_are_readable_with_unique_alphanumeric_sids():
     assert len(sids) == len(set(sids))
     assert all(sid.isalnum() for sid in sids)
     assert list(document) == ["Version", "Statement"]
-    assert [list(s) for s in document["Statement"]] == [["Sid", "Effect", "Action", "Resource"]] * len(sids)
+    assert [list(s) for s in document["Statement"]] == [
+        ["Sid", "Effect", "Action", "Resource"]
+    ] * len(sids)
 
 
 def test_policy_json_is_four_space_indented_and_stable():

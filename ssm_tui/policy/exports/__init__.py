@@ -46,8 +46,9 @@ def _renderer(fmt: ExportFormat) -> Callable[[SessionManagerOptions, ResourceNam
     return render_cli_script
 
 
-def render_export(fmt: ExportFormat | str, options: SessionManagerOptions,
-                  names: ResourceNames | None = None) -> str:
+def render_export(
+    fmt: ExportFormat | str, options: SessionManagerOptions, names: ResourceNames | None = None
+) -> str:
     """The export text for `fmt`; raises InvalidOptionsError on bad options or names and
     ValueError on an unknown format."""
     return _renderer(ExportFormat(fmt))(options, names or ResourceNames())

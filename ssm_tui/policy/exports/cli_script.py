@@ -11,7 +11,12 @@ from __future__ import annotations
 import shlex
 
 from ssm_tui.policy.builder import policy_json
-from ssm_tui.policy.exports.common import generated_by, policy_description, role_description, validated_policy
+from ssm_tui.policy.exports.common import (
+    generated_by,
+    policy_description,
+    role_description,
+    validated_policy,
+)
 from ssm_tui.policy.options import ResourceNames, SessionManagerOptions
 from ssm_tui.policy.trust import ec2_trust_policy
 

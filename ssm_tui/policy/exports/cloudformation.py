@@ -12,7 +12,12 @@ import json
 import re
 from typing import Any
 
-from ssm_tui.policy.exports.common import generated_by, policy_description, role_description, validated_policy
+from ssm_tui.policy.exports.common import (
+    generated_by,
+    policy_description,
+    role_description,
+    validated_policy,
+)
 from ssm_tui.policy.options import ResourceNames, SessionManagerOptions
 from ssm_tui.policy.trust import ec2_trust_policy
 
