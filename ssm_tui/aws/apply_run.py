@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ssm_tui.aws.attacher import AttachSettings, Attacher
+from ssm_tui.aws.attacher import AttachSettings, Attacher, attach_client
 from ssm_tui.aws.clock import Clock, SystemClock
 from ssm_tui.aws.journal import Journal, new_run_id
 from ssm_tui.aws.provisioner import Provisioner, StepFailed
@@ -136,7 +136,7 @@ class ApplyRunner:
             self._finish(result, gate_index, rows[gate_index], "wait", "cancelled", reason)
             self._finish(result, fan_index, rows[fan_index], "attach", "cancelled", reason)
             return
-        ec2 = self.ctx.client("ec2", max_attempts=0)  # botocore retries off: the attacher retries, through its bucket
+        ec2 = attach_client(self.ctx)
         attacher = Attacher(ec2, self.journal, profile_name=self.plan.desired.profile_name,
                             profile_arn=self.plan.profile_arn, settings=self.settings, clock=self.clock,
                             emit=self.emit, cancelled=self.cancelled)

@@ -49,10 +49,16 @@ class AttachSettings:
     propagation_timeout: float = 120.0
     backoff_base: float = 1.0
     backoff_cap: float = 10.0
-    transient_attempts: int = 8  # throttling / 5xx / lost responses, per instance
+    transient_attempts: int = 8  # 5xx / lost responses, per instance (throttling: until the deadline)
     gate_successes: int = 3  # the profile must be seen this many times in a row
     gate_interval: float = 1.0
     gate_timeout: float = 120.0
+
+
+def attach_client(ctx: Any) -> Any:
+    """The EC2 client for the fan-out: botocore retries and its adaptive limiter off, because
+    the attacher retries through its own token bucket on an injectable clock."""
+    return ctx.client("ec2", max_attempts=0, retry_mode="standard")
 
 
 def is_propagation_error(exc: ClientError) -> bool:
@@ -192,6 +198,13 @@ class Attacher:
                     propagation_attempt += 1
                     self.emit(LogLine(f"{step.instance_id}: {operation} {code} (profile not visible to EC2 yet), "
                                       f"retrying in {delay:.1f} s", "warning"))
+                    self._pause(delay)
+                    continue
+                if code in THROTTLE_CODES and self.clock.now() < deadline:
+                    # Throttling means "slow down", not "failed": wait it out like propagation.
+                    delay = self._backoff(transient_attempt)
+                    transient_attempt += 1
+                    self.emit(LogLine(f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s", "warning"))
                     self._pause(delay)
                     continue
                 if is_transient(exc) and transient_attempt < self.settings.transient_attempts:

@@ -165,6 +165,7 @@ class Rollback:
         check attachments ourselves first.
         """
         try:
+            self.iam.get_policy(PolicyArn=arn)
             entities = self.iam.list_entities_for_policy(PolicyArn=arn)
         except ClientError as exc:
             if error_code(exc) in GONE_CODES:

@@ -49,10 +49,10 @@ class CallerIdentity:
     partition: str  # aws | aws-cn | aws-us-gov
 
 
-def client_config(*, max_attempts: int = RETRY_MAX_ATTEMPTS) -> Config:
+def client_config(*, max_attempts: int = RETRY_MAX_ATTEMPTS, retry_mode: str = "adaptive") -> Config:
     """botocore settings every client shares (adaptive retries, a pool wide enough for attaching)."""
     return Config(
-        retries={"mode": "adaptive", "max_attempts": max_attempts},
+        retries={"mode": retry_mode, "max_attempts": max_attempts},
         max_pool_connections=MAX_POOL_CONNECTIONS,
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
@@ -108,7 +108,7 @@ class AwsContext:
         self.endpoint_url = endpoint_url
         self.read_only = read_only
         self.profile_name = profile_name
-        self._clients: dict[tuple[str, int], Any] = {}
+        self._clients: dict[tuple[str, int, str], Any] = {}
         self._lock = threading.Lock()
         self._identity: CallerIdentity | None = None
 
@@ -132,13 +132,16 @@ class AwsContext:
             profile_name=config.profile or os.environ.get("AWS_PROFILE") or None,
         )
 
-    def client(self, service_name: str, *, max_attempts: int = RETRY_MAX_ATTEMPTS) -> Any:
+    def client(self, service_name: str, *, max_attempts: int = RETRY_MAX_ATTEMPTS, retry_mode: str = "adaptive") -> Any:
         """The shared client for `service_name` (thread-safe; created on first use).
 
         `max_attempts` gives a separate client with fewer retries, for calls whose failure is
         only cosmetic (e.g. SSM status), so an unavailable API does not stall a listing.
+        `retry_mode="standard"` with `max_attempts=0` is the attacher's client: it retries and
+        rate-limits itself (token bucket, injectable clock), so botocore's adaptive limiter,
+        which sleeps in real time, must stay out of the way.
         """
-        key = (service_name, max_attempts)
+        key = (service_name, max_attempts, retry_mode)
         client = self._clients.get(key)
         if client is not None:
             return client
@@ -150,7 +153,7 @@ class AwsContext:
                         service_name,
                         region_name=self.region,
                         endpoint_url=self.endpoint_url,
-                        config=client_config(max_attempts=max_attempts),
+                        config=client_config(max_attempts=max_attempts, retry_mode=retry_mode),
                     )
                 except bx.BotoCoreError as exc:
                     raise self.setup_error(exc) or AwsSetupError(str(exc)) from None

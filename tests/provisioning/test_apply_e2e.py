@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ssm_tui.aws.attacher import attach_client
 from ssm_tui.aws.faults import FaultInjector
 from ssm_tui.aws.read_only import is_mutating
 from ssm_tui.aws.rollback import rollback_run
@@ -39,7 +40,7 @@ def test_second_apply_is_all_no_ops_and_makes_no_mutating_call(ctx, xdg_state):
     ids = launch(ctx, 2)
     apply(ctx, desired_state(ids))
     recorders = [FaultInjector(ctx.client("iam")), FaultInjector(ctx.client("ec2")),
-                 FaultInjector(ctx.client("ec2", max_attempts=0))]
+                 FaultInjector(attach_client(ctx))]
     plan, result = apply(ctx, desired_state(ids))
     assert plan.changes == 0
     assert {s.action for s in plan.steps} == {Action.NOOP}
@@ -136,7 +137,7 @@ def test_other_profile_is_skipped_unless_replace_and_rollback_restores_it(ctx, x
 def test_stopped_instance_is_disassociated_then_associated(ctx, xdg_state):
     ids = launch(ctx, 1, state="stopped")
     _legacy_profile(ctx, ids)
-    ec2 = FaultInjector(ctx.client("ec2", max_attempts=0))
+    ec2 = FaultInjector(attach_client(ctx))
     plan, result = apply(ctx, desired_state(ids, replace=True))
     assert plan.instance_steps[0].stopped
     assert result.ok, result.to_dict()
