@@ -7,6 +7,7 @@ are ready, and to attach only what is missing to an existing role.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import re
 from fnmatch import fnmatchcase
 
 # The actions of the seed's minimal policy that the agent needs to register and open sessions.
@@ -38,11 +39,21 @@ def _statement_covers(statement: Mapping[str, object], action: str) -> bool:
     return _matches(action, _as_list(statement.get("Action")))
 
 
-def _applies_to_any_resource(statement: Mapping[str, object]) -> bool:
-    """The core actions support no resource-level permissions, so only `*` (or NotResource) grants them."""
+# ssm:UpdateInstanceInformation supports instance ARNs (the `scoped` style uses them); a pattern
+# covering every instance of an account or partition grants it to any instance the profile is on.
+_ALL_INSTANCES = re.compile(r"arn:(\*|aws[a-z-]*):ec2:[^:]*:[^:]*:instance/\*")
+_ACTIONS_WITH_INSTANCE_RESOURCES = {"ssm:updateinstanceinformation"}
+
+
+def _applies_to_any_resource(statement: Mapping[str, object], action: str) -> bool:
+    """Grants the action on whatever instance carries the profile: `*`, NotResource, or (for
+    actions with instance-level permissions) an ARN pattern covering all instances."""
     if "NotResource" in statement:
         return True
-    return "*" in _as_list(statement.get("Resource"))
+    resources = _as_list(statement.get("Resource"))
+    if "*" in resources:
+        return True
+    return action.lower() in _ACTIONS_WITH_INSTANCE_RESOURCES and any(_ALL_INSTANCES.fullmatch(r) for r in resources)
 
 
 def granted_actions(documents: Iterable[Mapping[str, object]], wanted: Iterable[str]) -> set[str]:
@@ -65,9 +76,9 @@ def granted_actions(documents: Iterable[Mapping[str, object]], wanted: Iterable[
             for action in wanted:
                 if not _statement_covers(statement, action):
                     continue
-                if effect == "Allow" and "Condition" not in statement and _applies_to_any_resource(statement):
+                if effect == "Allow" and "Condition" not in statement and _applies_to_any_resource(statement, action):
                     allowed.add(action)
-                elif effect == "Deny" and "Condition" not in statement and _applies_to_any_resource(statement):
+                elif effect == "Deny" and "Condition" not in statement and _applies_to_any_resource(statement, action):
                     denied.add(action)
     return allowed - denied
 

@@ -64,7 +64,7 @@ class SsmTuiApp(App[int]):
 
     TITLE = "ssm-tui"
     HELP_GROUP = "Everywhere"
-    CSS_PATH = [STYLES / name for name in ("app.tcss", "instances.tcss", "roles.tcss", "policy.tcss", "dialogs.tcss")]
+    CSS_PATH = [STYLES / name for name in ("app.tcss", "instances.tcss", "roles.tcss", "policy.tcss", "dialogs.tcss", "activity.tcss")]
     COMMANDS = App.COMMANDS | {SsmTuiCommands}
     BINDINGS = [
         Binding("1", "show_tab('instances')", "Instances", show=False, id="app.tab_instances"),
@@ -74,6 +74,7 @@ class SsmTuiApp(App[int]):
         Binding("r", "refresh_tab", "Refresh", id="app.refresh"),
         Binding("c", "copy_policy", "Copy policy", id="app.copy_policy"),
         Binding("e", "export_policy", "Export", id="app.export_policy"),
+        Binding("a", "apply", "Apply", id="app.apply"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False, id="app.toggle_theme"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.command_palette", priority=True),
@@ -377,6 +378,10 @@ class SsmTuiApp(App[int]):
                 self.notify(f"Wrote {path}", title="Exported")
 
         self.push_screen(ExportModal(options, names), exported)
+
+    def action_apply(self) -> None:
+        """Plan (marked instances + Policy tab, or the Roles tab's role), confirm, apply: Activity tab."""
+        self.query_one(ActivityPane).start_apply()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME

@@ -40,12 +40,19 @@ def test_an_unconditional_deny_removes_a_grant():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readiness only accepts Resource '*' for the core actions, but the scoped "
-    "style grants ssm:UpdateInstanceInformation on arn:<partition>:ec2:*:<account>:instance/* "
-    "(the action supports EC2 instance ARNs). Remove this mark when readiness accepts instance ARNs.",
-)
 def test_scoped_policies_are_ready():
     options = SessionManagerOptions(style=PolicyStyle.SCOPED, account_id="111122223333")
     assert missing_session_manager_actions([build_policy(options)]) == ()
+
+
+def test_scoped_policy_without_account_is_ready():
+    assert missing_session_manager_actions([build_policy(SessionManagerOptions(style=PolicyStyle.SCOPED))]) == ()
+
+
+def test_instance_arn_for_one_instance_does_not_count_as_ready():
+    document = {"Statement": [
+        {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation",
+         "Resource": "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"},
+        {"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"},
+    ]}
+    assert missing_session_manager_actions([document]) == ("ssm:UpdateInstanceInformation",)
