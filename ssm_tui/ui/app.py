@@ -103,6 +103,7 @@ class SsmTuiApp(App[int]):
         self._demo: Any = None
         self._closing = False
         self._secondary_started = False
+        self.loaded_kinds: set[str] = set()  # listings shown at least once (screenshots wait on it)
 
     # ----- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -247,6 +248,7 @@ class SsmTuiApp(App[int]):
 
     def show_listing(self, kind: str, listing: Listing, loaded_at: datetime | None = None) -> None:
         """Hand one listing to the tab(s) that show it. Public so tests can feed fixed dataclasses."""
+        self.loaded_kinds.add(kind)
         if kind == "instances":
             self.instances_view.show_listing(listing, loaded_at)
         elif kind == "roles":
