@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -154,7 +155,7 @@ class ProgressPane(Vertical):
             yield Static(f"0 done · 0 failed · {self._attach_total} remaining", id="progress-stats")
         yield Static("", id="progress-ssm")
         with Horizontal(id="progress-body"):
-            yield RichLog(id="progress-log", max_lines=5000, wrap=False, markup=True)
+            yield RichLog(id="progress-log", max_lines=5000, wrap=False)
             table: DataTable = DataTable(id="progress-results", cursor_type="row", zebra_stripes=True)
             table.add_columns("Instance", "Action", "Outcome", "Attempts", "Detail")
             yield table
@@ -193,9 +194,10 @@ class ProgressPane(Vertical):
     def _run_events(self, message: RunEvents) -> None:
         message.stop()
         log = self.query_one(RichLog)
+        colours = self.app.theme_variables  # RichLog renders Rich markup: no $variables there
         for line in message.lines:
-            colour = {"error": "$error", "warning": "$warning"}.get(line.level)
-            log.write(f"[{colour}]{escape(line.text)}[/]" if colour else escape(line.text))
+            colour = colours.get(line.level) if line.level in ("error", "warning") else None
+            log.write(Text(line.text, style=colour or ""))
         table = self.query_one(DataTable)
         for item in message.results:
             if item.instance_id in self.instance_results:
@@ -236,5 +238,6 @@ class ProgressPane(Vertical):
         if not self.running or self.cancel_event.is_set():
             return
         self.cancel_event.set()
-        self.query_one(RichLog).write("[$warning]Cancelling: the calls in flight finish, nothing new starts.[/]")
+        self.query_one(RichLog).write(Text("Cancelling: the calls in flight finish, nothing new starts.",
+                                           style=self.app.theme_variables.get("warning", "")))
         self.notify("Cancelling after the calls in flight", title="Apply")
