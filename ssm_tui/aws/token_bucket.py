@@ -19,7 +19,8 @@ class BucketSize:
     refill_per_s: float
 
     def scaled(self, factor: float) -> "BucketSize":
-        return BucketSize(self.burst * factor, self.refill_per_s * factor)
+        """Both sizes times `factor`; the burst never drops below one call."""
+        return BucketSize(max(1.0, self.burst * factor), self.refill_per_s * factor)
 
 
 # https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html (resource-intensive actions)
