@@ -58,6 +58,14 @@ def test_seeded_fleet_matches_the_plan_and_is_deterministic(ctx, emulator):
     assert _shape(ctx) == first
 
 
+def test_in_process_seeding_creates_the_same_fleet_as_the_api(ctx, emulator):
+    seed_fleet(ctx, 20, seed=7)
+    through_api = _shape(ctx)
+    emulator.reset()
+    seed_fleet(ctx, 20, seed=7, in_process=True)
+    assert _shape(ctx) == through_api
+
+
 def test_seeded_account_has_roles_key_bucket_and_log_group(ctx):
     seed_fleet(ctx, 3)
     roles = {r.name: r for r in inventory.list_roles(ctx).items}
@@ -75,7 +83,7 @@ def test_seeded_account_has_roles_key_bucket_and_log_group(ctx):
 
 
 def test_default_size_fleet_is_fully_created(ctx):
-    plan = seed_fleet(ctx)
+    plan = seed_fleet(ctx, in_process=True)
     instances = inventory.list_instances(ctx).items
     assert len(plan) == len(instances) == 250
     assert sum(i.state == "stopped" for i in instances) == sum(not p.running for p in plan)

@@ -67,7 +67,7 @@ class DemoBackend:
             self.endpoint_url = self._server.start()
             ctx = AwsContext.from_config(self.config_for(AppConfig()))
             started = time.perf_counter()
-            seed_fleet(ctx, self.size, seed=self.seed)
+            seed_fleet(ctx, self.size, seed=self.seed, in_process=True)
             self.seed_seconds = time.perf_counter() - started
             # The seeded fleet's agents registered long ago; only new attachments wait.
             ssm_instance_information.mark_all_registered()

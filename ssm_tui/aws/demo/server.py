@@ -31,6 +31,10 @@ class EmulatorServer:
     def start(self) -> str:
         # AWS managed policies cost ~2 s on the first IAM call; the demo does not need them.
         os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true" if self._load_managed_policies else "false")
+        # moto scans its ~1,300 default AMIs for every instance it launches (describe_images per
+        # Instance.__init__): without them RunInstances is several times faster. Nothing here
+        # needs them; any ImageId is accepted.
+        os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         from moto.server import ThreadedMotoServer
 
         from ssm_tui.aws.demo import extensions
