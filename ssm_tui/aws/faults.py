@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
@@ -50,7 +50,9 @@ class _RawBody:
         return body
 
 
-def make_response(url: str, status: int, body: bytes | str, headers: dict[str, str] | None = None) -> AWSResponse:
+def make_response(
+    url: str, status: int, body: bytes | str, headers: dict[str, str] | None = None
+) -> AWSResponse:
     """An AWSResponse botocore will parse as if it came off the wire."""
     data = body.encode() if isinstance(body, str) else body
     all_headers = {"x-amzn-requestid": str(uuid.uuid4()), "content-length": str(len(data))}
@@ -59,7 +61,12 @@ def make_response(url: str, status: int, body: bytes | str, headers: dict[str, s
 
 
 def aws_error_response(
-    status: int, code: str, message: str, *, protocol: Protocol, url: str = "https://injected.invalid/"
+    status: int,
+    code: str,
+    message: str,
+    *,
+    protocol: Protocol,
+    url: str = "https://injected.invalid/",
 ) -> AWSResponse:
     """An error response in the wire format of `protocol`, so botocore extracts `code`.
 
@@ -87,7 +94,10 @@ def aws_error_response(
         body = json.dumps({"__type": code, "message": message})
         kind = "Receiver" if status >= 500 else "Sender"
         # Only read by botocore for awsQueryCompatible services, where it carries the query code.
-        headers = {"content-type": "application/x-amz-json-1.1", "x-amzn-query-error": f"{code};{kind}"}
+        headers = {
+            "content-type": "application/x-amz-json-1.1",
+            "x-amzn-query-error": f"{code};{kind}",
+        }
     elif protocol == "rest-xml":
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -183,7 +193,7 @@ class FaultInjector:
         with self._rules_lock:
             self._rules.clear()
 
-    def __enter__(self) -> "FaultInjector":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -192,7 +202,9 @@ class FaultInjector:
     def _record_call(self, model: Any, **_: Any) -> None:
         self.calls.append(model.name)
 
-    def _dispatch(self, request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
+    def _dispatch(
+        self, request: AWSPreparedRequest, event_name: str, **_: Any
+    ) -> AWSResponse | None:
         operation = event_name.rsplit(".", 1)[-1]
         self.attempts.append(operation)
         with self._rules_lock:
@@ -204,7 +216,9 @@ class FaultInjector:
                     return response
         return None
 
-    def _add(self, operation: str, rule: Callable[[AWSPreparedRequest], AWSResponse | None]) -> None:
+    def _add(
+        self, operation: str, rule: Callable[[AWSPreparedRequest], AWSResponse | None]
+    ) -> None:
         with self._rules_lock:
             self._rules.append((operation, rule))
 
@@ -215,7 +229,7 @@ class FaultInjector:
             if self._http is None:
                 self._http = URLLib3Session()
         response = self._http.send(request)
-        response.content  # read the body now: the pooled connection is released
+        _ = response.content  # read the body now: the pooled connection is released
         return response
 
     # -- faults ---------------------------------------------------------------------------------
@@ -251,7 +265,6 @@ class FaultInjector:
         def rule(request: AWSPreparedRequest) -> None:
             if counter.take(request):
                 time.sleep(seconds)
-            return None
 
         self._add(operation, rule)
 
@@ -265,9 +278,11 @@ class FaultInjector:
 
         def rule(request: AWSPreparedRequest) -> None:
             if not counter.take(request):
-                return None
+                return
             self.forward(request)
-            raise ReadTimeoutError(endpoint_url=request.url, error="injected: response lost after success")
+            raise ReadTimeoutError(
+                endpoint_url=request.url, error="injected: response lost after success"
+            )
 
         self._add(operation, rule)
 

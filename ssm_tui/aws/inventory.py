@@ -62,7 +62,10 @@ class ListingFailed(Exception):
 
 
 def is_access_denied(exc: BaseException) -> bool:
-    return isinstance(exc, bx.ClientError) and exc.response.get("Error", {}).get("Code") in _DENIED_CODES
+    return (
+        isinstance(exc, bx.ClientError)
+        and exc.response.get("Error", {}).get("Code") in _DENIED_CODES
+    )
 
 
 def _service_of(client: Any) -> str:
@@ -80,7 +83,9 @@ def _failure(ctx: AwsContext, client: Any, exc: BaseException) -> ListingFailed:
         if is_access_denied(exc):
             return ListingFailed(f"not permitted: {_service_of(client)}:{operation}")
         return ListingFailed(
-            f"{_service_of(client)}:{operation} failed: {error.get('Code', '?')}: {error.get('Message', '')}".rstrip(": ")
+            f"{_service_of(client)}:{operation} failed: {error.get('Code', '?')}: {error.get('Message', '')}".rstrip(
+                ": "
+            )
         )
     return ListingFailed(f"{_service_of(client)} call failed: {exc}")
 
@@ -150,7 +155,9 @@ def ssm_status_client(ctx: AwsContext) -> Any:
     return ctx.client("ssm", max_attempts=SSM_STATUS_MAX_ATTEMPTS)
 
 
-def _describe_instance_information(ctx: AwsContext, instance_ids: list[str] | None) -> dict[str, SsmStatus] | None:
+def _describe_instance_information(
+    ctx: AwsContext, instance_ids: list[str] | None
+) -> dict[str, SsmStatus] | None:
     """Managed instances' agent status, or None when the call is denied or unavailable."""
     ssm = ssm_status_client(ctx)
     if instance_ids is not None and not instance_ids:
@@ -158,7 +165,10 @@ def _describe_instance_information(ctx: AwsContext, instance_ids: list[str] | No
     chunks: list[list[str] | None] = (
         [None]
         if instance_ids is None
-        else [instance_ids[i : i + SSM_IDS_PER_CALL] for i in range(0, len(instance_ids), SSM_IDS_PER_CALL)]
+        else [
+            instance_ids[i : i + SSM_IDS_PER_CALL]
+            for i in range(0, len(instance_ids), SSM_IDS_PER_CALL)
+        ]
     )
     statuses: dict[str, SsmStatus] = {}
     try:
@@ -178,7 +188,9 @@ def _describe_instance_information(ctx: AwsContext, instance_ids: list[str] | No
     return statuses
 
 
-def get_ssm_statuses(ctx: AwsContext, instance_ids: Iterable[str] | None = None) -> dict[str, SsmStatus]:
+def get_ssm_statuses(
+    ctx: AwsContext, instance_ids: Iterable[str] | None = None
+) -> dict[str, SsmStatus]:
     """SSM agent status per instance (the provisioning engine polls this after attaching).
 
     With `instance_ids`, every id gets an entry: its status, "not managed" when SSM has no
@@ -191,12 +203,19 @@ def get_ssm_statuses(ctx: AwsContext, instance_ids: Iterable[str] | None = None)
         return found or {}
     if found is None:
         return {instance_id: SsmStatus(ping_status=UNKNOWN) for instance_id in ids}
-    return {instance_id: found.get(instance_id, SsmStatus(ping_status=NOT_MANAGED)) for instance_id in ids}
+    return {
+        instance_id: found.get(instance_id, SsmStatus(ping_status=NOT_MANAGED))
+        for instance_id in ids
+    }
 
 
-def _instance_from(raw: dict[str, Any], association: ProfileAssociation | None, ssm: SsmStatus) -> Instance:
+def _instance_from(
+    raw: dict[str, Any], association: ProfileAssociation | None, ssm: SsmStatus
+) -> Instance:
     tags = _tags(raw.get("Tags"))
-    platform = raw.get("PlatformDetails") or ("Windows" if raw.get("Platform") == "windows" else "Linux/UNIX")
+    platform = raw.get("PlatformDetails") or (
+        "Windows" if raw.get("Platform") == "windows" else "Linux/UNIX"
+    )
     return Instance(
         instance_id=raw["InstanceId"],
         name=tags.get("Name", ""),
@@ -239,7 +258,9 @@ def list_instances(ctx: AwsContext) -> Listing[Instance]:
 
     try:
         raws, associations, statuses = _parallel(
-            describe_instances, lambda: _associations(ctx), lambda: _describe_instance_information(ctx, None)
+            describe_instances,
+            lambda: _associations(ctx),
+            lambda: _describe_instance_information(ctx, None),
         )
     except ListingFailed as failure:
         return Listing(error=failure.message)
@@ -248,7 +269,11 @@ def list_instances(ctx: AwsContext) -> Listing[Instance]:
         if raw.get("State", {}).get("Name") == "terminated":
             continue
         instance_id = raw["InstanceId"]
-        association = associations.get(instance_id) if associations is not None else _fallback_association(raw)
+        association = (
+            associations.get(instance_id)
+            if associations is not None
+            else _fallback_association(raw)
+        )
         if statuses is None:
             ssm = SsmStatus(ping_status=UNKNOWN)
         else:
@@ -308,10 +333,12 @@ class _ManagedPolicyDocuments:
             return self._documents[arn]
         iam = self._ctx.client("iam")
         try:
-            version = _call(self._ctx, iam, "get_policy", PolicyArn=arn)["Policy"]["DefaultVersionId"]
-            document = _call(self._ctx, iam, "get_policy_version", PolicyArn=arn, VersionId=version)["PolicyVersion"][
-                "Document"
+            version = _call(self._ctx, iam, "get_policy", PolicyArn=arn)["Policy"][
+                "DefaultVersionId"
             ]
+            document = _call(
+                self._ctx, iam, "get_policy_version", PolicyArn=arn, VersionId=version
+            )["PolicyVersion"]["Document"]
         except ListingFailed:
             document = None
         self._documents[arn] = document if isinstance(document, dict) else None
@@ -323,10 +350,14 @@ def _roles_from_authorization_details(ctx: AwsContext) -> list[Role]:
     iam = ctx.client("iam")
     raw_roles: list[dict[str, Any]] = []
     local_documents: dict[str, dict | None] = {}
-    for page in _pages(ctx, iam, "get_account_authorization_details", Filter=["Role", "LocalManagedPolicy"]):
+    for page in _pages(
+        ctx, iam, "get_account_authorization_details", Filter=["Role", "LocalManagedPolicy"]
+    ):
         raw_roles.extend(page.get("RoleDetailList", []))
         for policy in page.get("Policies", []):
-            default = next((v for v in policy.get("PolicyVersionList", []) if v.get("IsDefaultVersion")), None)
+            default = next(
+                (v for v in policy.get("PolicyVersionList", []) if v.get("IsDefaultVersion")), None
+            )
             local_documents[policy["Arn"]] = default.get("Document") if default else None
     documents = _ManagedPolicyDocuments(ctx, local_documents)
     # AWS managed policies (e.g. AmazonSSMManagedInstanceCore) are fetched individually, once each.
@@ -336,15 +367,24 @@ def _roles_from_authorization_details(ctx: AwsContext) -> list[Role]:
     roles = []
     for raw in raw_roles:
         policies = [
-            AttachedPolicy(name=p["PolicyName"], arn=p["PolicyArn"], kind="managed", document=documents.get(p["PolicyArn"]))
+            AttachedPolicy(
+                name=p["PolicyName"],
+                arn=p["PolicyArn"],
+                kind="managed",
+                document=documents.get(p["PolicyArn"]),
+            )
             for p in raw.get("AttachedManagedPolicies", [])
         ]
         policies += [
-            AttachedPolicy(name=p["PolicyName"], arn=None, kind="inline", document=p.get("PolicyDocument"))
+            AttachedPolicy(
+                name=p["PolicyName"], arn=None, kind="inline", document=p.get("PolicyDocument")
+            )
             for p in raw.get("RolePolicyList", [])
         ]
         readable = all(p.document is not None for p in policies)
-        profiles = tuple(sorted(p["InstanceProfileName"] for p in raw.get("InstanceProfileList", [])))
+        profiles = tuple(
+            sorted(p["InstanceProfileName"] for p in raw.get("InstanceProfileList", []))
+        )
         roles.append(_role_from(raw, profiles, policies, readable))
     return roles
 
@@ -358,7 +398,9 @@ def _roles_one_by_one(ctx: AwsContext) -> list[Role]:
         for page in _pages(ctx, iam, "list_instance_profiles"):
             for profile in page.get("InstanceProfiles", []):
                 for role in profile.get("Roles", []):
-                    profiles_by_role.setdefault(role["RoleName"], []).append(profile["InstanceProfileName"])
+                    profiles_by_role.setdefault(role["RoleName"], []).append(
+                        profile["InstanceProfileName"]
+                    )
     except ListingFailed:
         pass  # roles still list; their profiles column stays empty
     documents = _ManagedPolicyDocuments(ctx)
@@ -371,13 +413,18 @@ def _roles_one_by_one(ctx: AwsContext) -> list[Role]:
             for page in _pages(ctx, iam, "list_attached_role_policies", RoleName=name):
                 for p in page.get("AttachedPolicies", []):
                     policies.append(
-                        AttachedPolicy(p["PolicyName"], p["PolicyArn"], "managed", documents.get(p["PolicyArn"]))
+                        AttachedPolicy(
+                            p["PolicyName"],
+                            p["PolicyArn"],
+                            "managed",
+                            documents.get(p["PolicyArn"]),
+                        )
                     )
             for page in _pages(ctx, iam, "list_role_policies", RoleName=name):
                 for policy_name in page.get("PolicyNames", []):
-                    document = _call(ctx, iam, "get_role_policy", RoleName=name, PolicyName=policy_name)[
-                        "PolicyDocument"
-                    ]
+                    document = _call(
+                        ctx, iam, "get_role_policy", RoleName=name, PolicyName=policy_name
+                    )["PolicyDocument"]
                     policies.append(AttachedPolicy(policy_name, None, "inline", document))
         except ListingFailed:
             readable = False
@@ -429,8 +476,12 @@ def list_kms_keys(ctx: AwsContext) -> Listing[KmsKey]:
     kms = ctx.client("kms")
     try:
         key_ids, aliases = _parallel(
-            lambda: [k["KeyId"] for page in _pages(ctx, kms, "list_keys") for k in page.get("Keys", [])],
-            lambda: [a for page in _pages(ctx, kms, "list_aliases") for a in page.get("Aliases", [])],
+            lambda: [
+                k["KeyId"] for page in _pages(ctx, kms, "list_keys") for k in page.get("Keys", [])
+            ],
+            lambda: [
+                a for page in _pages(ctx, kms, "list_aliases") for a in page.get("Aliases", [])
+            ],
         )
     except ListingFailed as failure:
         return Listing(error=failure.message)
@@ -443,10 +494,15 @@ def list_kms_keys(ctx: AwsContext) -> Listing[KmsKey]:
         try:
             meta = _call(ctx, kms, "describe_key", KeyId=key_id)["KeyMetadata"]
         except ListingFailed:  # the key policy may hide one key; keep the others
-            return KmsKey(key_id=key_id, arn="", aliases=tuple(sorted(aliases_by_key.get(key_id, []))))
+            return KmsKey(
+                key_id=key_id, arn="", aliases=tuple(sorted(aliases_by_key.get(key_id, [])))
+            )
         if meta.get("KeyManager") == "AWS" or meta.get("KeyState") not in ("Enabled", "Disabled"):
             return None
-        if meta.get("KeySpec", meta.get("CustomerMasterKeySpec")) not in (None, "SYMMETRIC_DEFAULT"):
+        if meta.get("KeySpec", meta.get("CustomerMasterKeySpec")) not in (
+            None,
+            "SYMMETRIC_DEFAULT",
+        ):
             return None
         return KmsKey(
             key_id=key_id,
@@ -490,7 +546,9 @@ def list_buckets(ctx: AwsContext) -> Listing[Bucket]:
         raws = [raw for page in _pages(ctx, s3, "list_buckets") for raw in page.get("Buckets", [])]
     except ListingFailed as failure:
         return Listing(error=failure.message)
-    buckets = _map_parallel(lambda raw: _bucket_encryption(ctx, raw["Name"], raw.get("BucketRegion")), raws)
+    buckets = _map_parallel(
+        lambda raw: _bucket_encryption(ctx, raw["Name"], raw.get("BucketRegion")), raws
+    )
     return Listing(items=tuple(sorted(buckets, key=lambda b: b.name)))
 
 

@@ -29,7 +29,9 @@ class ReadOnlyViolation(Exception):
     def __init__(self, service: str, operation: str) -> None:
         self.service = service
         self.operation = operation
-        super().__init__(f"refused {service}:{operation}: ssm-tui runs with --read-only (no AWS changes)")
+        super().__init__(
+            f"refused {service}:{operation}: ssm-tui runs with --read-only (no AWS changes)"
+        )
 
 
 def is_mutating(operation_name: str) -> bool:

@@ -49,7 +49,9 @@ class CallerIdentity:
     partition: str  # aws | aws-cn | aws-us-gov
 
 
-def client_config(*, max_attempts: int = RETRY_MAX_ATTEMPTS, retry_mode: str = "adaptive") -> Config:
+def client_config(
+    *, max_attempts: int = RETRY_MAX_ATTEMPTS, retry_mode: str = "adaptive"
+) -> Config:
     """botocore settings every client shares (adaptive retries, a pool wide enough for attaching)."""
     return Config(
         retries={"mode": retry_mode, "max_attempts": max_attempts},
@@ -60,7 +62,9 @@ def client_config(*, max_attempts: int = RETRY_MAX_ATTEMPTS, retry_mode: str = "
     )
 
 
-def setup_error_from(exc: BaseException, *, profile: str | None = None, endpoint_url: str | None = None) -> AwsSetupError | None:
+def setup_error_from(
+    exc: BaseException, *, profile: str | None = None, endpoint_url: str | None = None
+) -> AwsSetupError | None:
     """Translate a botocore exception that means "cannot use AWS at all" into AwsSetupError.
 
     Returns None for anything else (AccessDenied on one call, throttling...): callers handle those.
@@ -71,9 +75,13 @@ def setup_error_from(exc: BaseException, *, profile: str | None = None, endpoint
             f"AWS profile {exc.kwargs.get('profile', profile)!r} not found in the AWS config "
             "(check --profile / AWS_PROFILE, or run `aws configure list-profiles`)"
         )
-    if isinstance(exc, bx.UnauthorizedSSOTokenError | bx.SSOTokenLoadError | bx.TokenRetrievalError):
+    if isinstance(
+        exc, bx.UnauthorizedSSOTokenError | bx.SSOTokenLoadError | bx.TokenRetrievalError
+    ):
         name = profile or os.environ.get("AWS_PROFILE") or "<profile>"
-        return AwsSetupError(f"the SSO session for {who} has expired or is missing: run `aws sso login --profile {name}`")
+        return AwsSetupError(
+            f"the SSO session for {who} has expired or is missing: run `aws sso login --profile {name}`"
+        )
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsSetupError(
             f"no AWS credentials found for {who}: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
@@ -83,11 +91,15 @@ def setup_error_from(exc: BaseException, *, profile: str | None = None, endpoint
         return AwsSetupError(f"could not load AWS credentials for {who}: {exc}")
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
         where = endpoint_url or exc.kwargs.get("endpoint_url", "the AWS endpoint")
-        return AwsSetupError(f"cannot reach the AWS endpoint {where} (check --endpoint-url, the network or a proxy)")
+        return AwsSetupError(
+            f"cannot reach the AWS endpoint {where} (check --endpoint-url, the network or a proxy)"
+        )
     if isinstance(exc, bx.ClientError):
         code = exc.response.get("Error", {}).get("Code", "")
         if code in _CREDENTIALS_REJECTED:
-            return AwsSetupError(f"AWS rejected the credentials of {who} ({code}): refresh or replace them")
+            return AwsSetupError(
+                f"AWS rejected the credentials of {who} ({code}): refresh or replace them"
+            )
     return None
 
 
@@ -113,7 +125,7 @@ class AwsContext:
         self._identity: CallerIdentity | None = None
 
     @classmethod
-    def from_config(cls, config: AppConfig) -> "AwsContext":
+    def from_config(cls, config: AppConfig) -> AwsContext:
         """Build the session from the standard credential chain; raise AwsSetupError on bad setup.
 
         Credentials are resolved lazily by botocore; `identity()` is the call that proves them.
@@ -132,7 +144,13 @@ class AwsContext:
             profile_name=config.profile or os.environ.get("AWS_PROFILE") or None,
         )
 
-    def client(self, service_name: str, *, max_attempts: int = RETRY_MAX_ATTEMPTS, retry_mode: str = "adaptive") -> Any:
+    def client(
+        self,
+        service_name: str,
+        *,
+        max_attempts: int = RETRY_MAX_ATTEMPTS,
+        retry_mode: str = "adaptive",
+    ) -> Any:
         """The shared client for `service_name` (thread-safe; created on first use).
 
         `max_attempts` gives a separate client with fewer retries, for calls whose failure is
@@ -184,12 +202,17 @@ class AwsContext:
                 raise
             raise error from None
         arn = reply["Arn"]
-        self._identity = CallerIdentity(account_id=reply["Account"], arn=arn, partition=arn.split(":")[1])
+        self._identity = CallerIdentity(
+            account_id=reply["Account"], arn=arn, partition=arn.split(":")[1]
+        )
         return self._identity
 
     def describe(self) -> str:
         """One line saying where the app is pointed, for status bars and headless output."""
-        parts = [f"region {self.region}", f"endpoint {self.endpoint_url}" if self.endpoint_url else "AWS"]
+        parts = [
+            f"region {self.region}",
+            f"endpoint {self.endpoint_url}" if self.endpoint_url else "AWS",
+        ]
         if self.profile_name:
             parts.insert(0, f"profile {self.profile_name}")
         if self.read_only:

@@ -21,7 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.add_argument("--json", action="store_true", help=f"print the {name} as JSON (for scripts)")
+    parser.add_argument(
+        "--json", action="store_true", help=f"print the {name} as JSON (for scripts)"
+    )
 
 
 @contextmanager
@@ -34,7 +36,10 @@ def aws_config(config: AppConfig) -> Iterator[AppConfig]:
 
     with DemoBackend(config.demo_size) as demo:
         if sys.stderr.isatty():
-            print(f"demo: seeded {config.demo_size} instances in {demo.seed_seconds:.1f} s", file=sys.stderr)
+            print(
+                f"demo: seeded {config.demo_size} instances in {demo.seed_seconds:.1f} s",
+                file=sys.stderr,
+            )
         yield demo.config_for(config)
 
 
@@ -42,7 +47,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def instance_to_json(instance: "Instance") -> dict[str, Any]:
+def instance_to_json(instance: Instance) -> dict[str, Any]:
     association = instance.association
     return {
         "instance_id": instance.instance_id,
@@ -71,7 +76,7 @@ def instance_to_json(instance: "Instance") -> dict[str, Any]:
     }
 
 
-def role_to_json(role: "Role") -> dict[str, Any]:
+def role_to_json(role: Role) -> dict[str, Any]:
     return {
         "name": role.name,
         "arn": role.arn,
@@ -89,11 +94,14 @@ def role_to_json(role: "Role") -> dict[str, Any]:
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Left-aligned columns sized to their widest cell, two spaces apart."""
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [headers, *rows]]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+        for row in [headers, *rows]
+    ]
     return "\n".join(lines)
 
 
-def instances_table(instances: Sequence["Instance"]) -> str:
+def instances_table(instances: Sequence[Instance]) -> str:
     rows = [
         (
             i.instance_id,
@@ -111,7 +119,7 @@ def instances_table(instances: Sequence["Instance"]) -> str:
     return format_table(headers, rows)
 
 
-def _readiness(role: "Role") -> str:
+def _readiness(role: Role) -> str:
     if role.missing_actions is None:
         return "unknown (policies unreadable)"
     if not role.missing_actions:
@@ -119,7 +127,7 @@ def _readiness(role: "Role") -> str:
     return f"missing {len(role.missing_actions)}: " + ", ".join(role.missing_actions)
 
 
-def roles_table(roles: Sequence["Role"]) -> str:
+def roles_table(roles: Sequence[Role]) -> str:
     rows = [
         (
             r.name,
@@ -130,7 +138,9 @@ def roles_table(roles: Sequence["Role"]) -> str:
         )
         for r in roles
     ]
-    return format_table(("ROLE", "TRUSTS", "INSTANCE PROFILES", "POLICIES", "SESSION MANAGER"), rows)
+    return format_table(
+        ("ROLE", "TRUSTS", "INSTANCE PROFILES", "POLICIES", "SESSION MANAGER"), rows
+    )
 
 
 def _fail(message: str) -> int:
@@ -158,8 +168,16 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
         return _fail(str(listing.error))
 
     if args.json:
-        key, to_json = ("instances", instance_to_json) if args.command == "instances" else ("roles", role_to_json)
-        document = {"account_id": identity.account_id, "region": ctx.region, key: [to_json(i) for i in listing.items]}
+        key, to_json = (
+            ("instances", instance_to_json)
+            if args.command == "instances"
+            else ("roles", role_to_json)
+        )
+        document = {
+            "account_id": identity.account_id,
+            "region": ctx.region,
+            key: [to_json(i) for i in listing.items],
+        }
         json.dump(document, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
@@ -168,10 +186,14 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
         print(instances_table(listing.items))
         running = sum(1 for i in listing.items if i.state == "running")
         online = sum(1 for i in listing.items if i.ssm.ping_status == "Online")
-        print(f"\n{len(listing.items)} instances, {running} running, {online} online in Session Manager "
-              f"(account {identity.account_id}, {ctx.region})")
+        print(
+            f"\n{len(listing.items)} instances, {running} running, {online} online in Session Manager "
+            f"(account {identity.account_id}, {ctx.region})"
+        )
     else:
         print(roles_table(listing.items))
         ready = sum(1 for r in listing.items if r.session_manager_ready)
-        print(f"\n{len(listing.items)} roles, {ready} ready for Session Manager (account {identity.account_id})")
+        print(
+            f"\n{len(listing.items)} roles, {ready} ready for Session Manager (account {identity.account_id})"
+        )
     return 0

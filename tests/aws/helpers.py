@@ -8,7 +8,13 @@ from ssm_tui.aws.session import AwsContext
 
 TRUST_EC2 = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
 }
 SSM_CORE = {
     "Version": "2012-10-17",
@@ -33,13 +39,24 @@ def make_profile(ctx: AwsContext, name: str, *, ssm_ready: bool) -> str:
     return profile["Arn"]
 
 
-def launch(ctx: AwsContext, name: str | None = None, *, profile: str | None = None, count: int = 1, **kwargs) -> list[str]:
+def launch(
+    ctx: AwsContext,
+    name: str | None = None,
+    *,
+    profile: str | None = None,
+    count: int = 1,
+    **kwargs,
+) -> list[str]:
     """Run instances (one reservation); tag Name; associate `profile` with each."""
     ec2 = ctx.client("ec2")
     tags = [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}] if name else []
-    reply = ec2.run_instances(ImageId="ami-12345678", MinCount=count, MaxCount=count, TagSpecifications=tags, **kwargs)
+    reply = ec2.run_instances(
+        ImageId="ami-12345678", MinCount=count, MaxCount=count, TagSpecifications=tags, **kwargs
+    )
     ids = [i["InstanceId"] for i in reply["Instances"]]
     if profile:
         for instance_id in ids:
-            ec2.associate_iam_instance_profile(InstanceId=instance_id, IamInstanceProfile={"Name": profile})
+            ec2.associate_iam_instance_profile(
+                InstanceId=instance_id, IamInstanceProfile={"Name": profile}
+            )
     return ids

@@ -90,12 +90,18 @@ def paginate_responses(
             parent = next(p for p in root.iter() if container in list(p))
             for old in [el for el in parent if _local(el.tag) in (token_out, truncated_flag)]:
                 parent.remove(old)
-            namespace = container.tag[: container.tag.index("}") + 1] if container.tag.startswith("{") else ""
+            namespace = (
+                container.tag[: container.tag.index("}") + 1]
+                if container.tag.startswith("{")
+                else ""
+            )
             if more:
                 ET.SubElement(parent, namespace + token_out).text = str(end)
             if truncated_flag:
                 ET.SubElement(parent, namespace + truncated_flag).text = "true" if more else "false"
             body = ET.tostring(root)
-        return make_response(request.url, 200, body, {"content-type": response.headers.get("content-type", "")})
+        return make_response(
+            request.url, 200, body, {"content-type": response.headers.get("content-type", "")}
+        )
 
     injector.intercept(operation, interceptor)

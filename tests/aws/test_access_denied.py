@@ -31,20 +31,42 @@ def test_denied_instance_listing_leaves_the_others_working(ctx, small):
     ("service", "operation", "code", "lister", "expected"),
     [
         ("iam", "GetAccountAuthorizationDetails", "AccessDenied", "list_instance_profiles", None),
-        ("iam", "ListInstanceProfiles", "AccessDenied", "list_instance_profiles", "not permitted: iam:ListInstanceProfiles"),
-        ("kms", "ListKeys", "AccessDeniedException", "list_kms_keys", "not permitted: kms:ListKeys"),
+        (
+            "iam",
+            "ListInstanceProfiles",
+            "AccessDenied",
+            "list_instance_profiles",
+            "not permitted: iam:ListInstanceProfiles",
+        ),
+        (
+            "kms",
+            "ListKeys",
+            "AccessDeniedException",
+            "list_kms_keys",
+            "not permitted: kms:ListKeys",
+        ),
         ("s3", "ListBuckets", "AccessDenied", "list_buckets", "not permitted: s3:ListBuckets"),
-        ("logs", "DescribeLogGroups", "AccessDeniedException", "list_log_groups", "not permitted: logs:DescribeLogGroups"),
+        (
+            "logs",
+            "DescribeLogGroups",
+            "AccessDeniedException",
+            "list_log_groups",
+            "not permitted: logs:DescribeLogGroups",
+        ),
     ],
 )
-def test_each_picker_listing_reports_its_own_denial(ctx, small, service, operation, code, lister, expected):
+def test_each_picker_listing_reports_its_own_denial(
+    ctx, small, service, operation, code, lister, expected
+):
     FaultInjector(ctx.client(service)).fail(operation, code, status=403)
     assert getattr(inventory, lister)(ctx).error == expected
     assert inventory.list_instances(ctx).ok
 
 
 def test_denied_ssm_status_shows_unknown_but_lists_instances(ctx, small):
-    FaultInjector(inventory.ssm_status_client(ctx)).fail("DescribeInstanceInformation", "AccessDeniedException")
+    FaultInjector(inventory.ssm_status_client(ctx)).fail(
+        "DescribeInstanceInformation", "AccessDeniedException"
+    )
     (instance,) = inventory.list_instances(ctx).items
     assert instance.ssm.ping_status == "unknown"
     assert instance.profile_name == "ssm-ready"
@@ -60,7 +82,9 @@ def test_unavailable_ssm_status_does_not_stall_the_listing(ctx, small):
 
 
 def test_denied_associations_fall_back_to_the_profile_named_by_describe_instances(ctx, small):
-    FaultInjector(ctx.client("ec2")).fail("DescribeIamInstanceProfileAssociations", "UnauthorizedOperation", status=403)
+    FaultInjector(ctx.client("ec2")).fail(
+        "DescribeIamInstanceProfileAssociations", "UnauthorizedOperation", status=403
+    )
     (instance,) = inventory.list_instances(ctx).items
     assert instance.profile_name == "ssm-ready"
     assert instance.association.state == "unknown"

@@ -24,7 +24,9 @@ def fleet(ctx):
     ready_arn = make_profile(ctx, "ssm-ready", ssm_ready=True)
     make_profile(ctx, "unrelated", ssm_ready=False)
     ids = {
-        "web": launch(ctx, "web-01", profile="ssm-ready", SubnetId=subnet_id, InstanceType="t3.small")[0],
+        "web": launch(
+            ctx, "web-01", profile="ssm-ready", SubnetId=subnet_id, InstanceType="t3.small"
+        )[0],
         "db": launch(ctx, "db-primary", profile="unrelated", SubnetId=subnet_id)[0],
         "stopped": launch(ctx, "worker-01", profile="ssm-ready")[0],
         "bare": launch(ctx)[0],
@@ -64,8 +66,14 @@ def test_profiles_states_and_ssm_status_are_told_apart(ctx, fleet):
     ids = fleet["ids"]
     instances = _by_id(inventory.list_instances(ctx))
     assert ids["gone"] not in instances  # terminated instances are not part of the fleet
-    assert (instances[ids["db"]].profile_name, instances[ids["db"]].ssm.ping_status) == ("unrelated", NOT_MANAGED)
-    assert (instances[ids["stopped"]].state, instances[ids["stopped"]].ssm.ping_status) == ("stopped", NOT_MANAGED)
+    assert (instances[ids["db"]].profile_name, instances[ids["db"]].ssm.ping_status) == (
+        "unrelated",
+        NOT_MANAGED,
+    )
+    assert (instances[ids["stopped"]].state, instances[ids["stopped"]].ssm.ping_status) == (
+        "stopped",
+        NOT_MANAGED,
+    )
     bare = instances[ids["bare"]]
     assert (bare.name, bare.association, bare.profile_name) == ("", None, "")
 
@@ -75,8 +83,13 @@ def test_instances_are_listed_across_every_page(ctx):
         launch(ctx, f"app-{n:02d}")
     served: list[int] = []
     paginate_responses(
-        FaultInjector(ctx.client("ec2")), "DescribeInstances",
-        list_key="reservationSet", page_size=2, token_in="NextToken", token_out="nextToken", pages_served=served,
+        FaultInjector(ctx.client("ec2")),
+        "DescribeInstances",
+        list_key="reservationSet",
+        page_size=2,
+        token_in="NextToken",
+        token_out="nextToken",
+        pages_served=served,
     )
     listing = inventory.list_instances(ctx)
     assert served == [0, 2, 4]
@@ -86,13 +99,30 @@ def test_instances_are_listed_across_every_page(ctx):
 def test_associations_and_ssm_status_are_read_across_every_page(ctx):
     make_profile(ctx, "ssm-ready", ssm_ready=True)
     ids = launch(ctx, "app", profile="ssm-ready", count=5)
-    injector_ec2, injector_ssm = FaultInjector(ctx.client("ec2")), FaultInjector(inventory.ssm_status_client(ctx))
+    injector_ec2, injector_ssm = (
+        FaultInjector(ctx.client("ec2")),
+        FaultInjector(inventory.ssm_status_client(ctx)),
+    )
     assoc_pages: list[int] = []
     ssm_pages: list[int] = []
-    paginate_responses(injector_ec2, "DescribeIamInstanceProfileAssociations", list_key="iamInstanceProfileAssociationSet",
-                       page_size=2, token_in="NextToken", token_out="nextToken", pages_served=assoc_pages)
-    paginate_responses(injector_ssm, "DescribeInstanceInformation", list_key="InstanceInformationList",
-                       page_size=2, token_in="NextToken", token_out="NextToken", pages_served=ssm_pages)
+    paginate_responses(
+        injector_ec2,
+        "DescribeIamInstanceProfileAssociations",
+        list_key="iamInstanceProfileAssociationSet",
+        page_size=2,
+        token_in="NextToken",
+        token_out="nextToken",
+        pages_served=assoc_pages,
+    )
+    paginate_responses(
+        injector_ssm,
+        "DescribeInstanceInformation",
+        list_key="InstanceInformationList",
+        page_size=2,
+        token_in="NextToken",
+        token_out="NextToken",
+        pages_served=ssm_pages,
+    )
     instances = _by_id(inventory.list_instances(ctx))
     assert assoc_pages == [0, 2, 4] and ssm_pages == [0, 2, 4]
     assert {instances[i].profile_name for i in ids} == {"ssm-ready"}
@@ -114,6 +144,8 @@ def test_get_ssm_statuses_answers_for_every_requested_id(ctx, monkeypatch):
 
 def test_get_ssm_statuses_says_unknown_when_the_call_is_denied(ctx):
     ids = launch(ctx, "x")
-    FaultInjector(inventory.ssm_status_client(ctx)).fail("DescribeInstanceInformation", "AccessDeniedException", status=400)
+    FaultInjector(inventory.ssm_status_client(ctx)).fail(
+        "DescribeInstanceInformation", "AccessDeniedException", status=400
+    )
     assert inventory.get_ssm_statuses(ctx, ids)[ids[0]].ping_status == "unknown"
     assert inventory.get_ssm_statuses(ctx) == {}

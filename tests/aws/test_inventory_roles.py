@@ -28,29 +28,51 @@ def _trust(service):
 def roles(ctx):
     iam = ctx.client("iam")
     messages = iam.create_policy(
-        PolicyName="messages", PolicyDocument=_doc({"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"})
+        PolicyName="messages",
+        PolicyDocument=_doc({"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"}),
     )["Policy"]["Arn"]
     # ready through an inline policy alone
     iam.create_role(RoleName="ready-inline", AssumeRolePolicyDocument=json.dumps(TRUST_EC2))
-    iam.put_role_policy(RoleName="ready-inline", PolicyName="core", PolicyDocument=json.dumps(SSM_CORE))
+    iam.put_role_policy(
+        RoleName="ready-inline", PolicyName="core", PolicyDocument=json.dumps(SSM_CORE)
+    )
     iam.create_instance_profile(InstanceProfileName="ready-inline-profile")
-    iam.add_role_to_instance_profile(InstanceProfileName="ready-inline-profile", RoleName="ready-inline")
+    iam.add_role_to_instance_profile(
+        InstanceProfileName="ready-inline-profile", RoleName="ready-inline"
+    )
     # ready only by combining a managed and an inline policy
     iam.create_role(RoleName="ready-combined", AssumeRolePolicyDocument=json.dumps(TRUST_EC2))
     iam.attach_role_policy(RoleName="ready-combined", PolicyArn=messages)
-    iam.put_role_policy(RoleName="ready-combined", PolicyName="register", PolicyDocument=_doc(
-        {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation", "Resource": "*"}))
+    iam.put_role_policy(
+        RoleName="ready-combined",
+        PolicyName="register",
+        PolicyDocument=_doc(
+            {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation", "Resource": "*"}
+        ),
+    )
     # registers the agent but cannot open sessions
     iam.create_role(RoleName="partial", AssumeRolePolicyDocument=json.dumps(TRUST_EC2))
-    iam.put_role_policy(RoleName="partial", PolicyName="register", PolicyDocument=_doc(
-        {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation", "Resource": "*"}))
+    iam.put_role_policy(
+        RoleName="partial",
+        PolicyName="register",
+        PolicyDocument=_doc(
+            {"Effect": "Allow", "Action": "ssm:UpdateInstanceInformation", "Resource": "*"}
+        ),
+    )
     # everything allowed, but an explicit deny removes the data channel
     iam.create_role(RoleName="denied", AssumeRolePolicyDocument=json.dumps(TRUST_EC2))
     iam.put_role_policy(RoleName="denied", PolicyName="all", PolicyDocument=json.dumps(SSM_CORE))
-    iam.put_role_policy(RoleName="denied", PolicyName="no-data", PolicyDocument=_doc(
-        {"Effect": "Deny", "Action": "ssmmessages:OpenDataChannel", "Resource": "*"}))
+    iam.put_role_policy(
+        RoleName="denied",
+        PolicyName="no-data",
+        PolicyDocument=_doc(
+            {"Effect": "Deny", "Action": "ssmmessages:OpenDataChannel", "Resource": "*"}
+        ),
+    )
     iam.create_role(RoleName="orders-fn", AssumeRolePolicyDocument=_trust("lambda.amazonaws.com"))
-    iam.create_role(RoleName="api-task", AssumeRolePolicyDocument=_trust(["ecs-tasks.amazonaws.com"]))
+    iam.create_role(
+        RoleName="api-task", AssumeRolePolicyDocument=_trust(["ecs-tasks.amazonaws.com"])
+    )
     return messages
 
 
@@ -70,9 +92,21 @@ def _check_readiness(roles):
 
 def test_roles_trust_profiles_policies_and_readiness(ctx, roles):
     found = _by_name(inventory.list_roles(ctx))
-    assert set(found) == {"ready-inline", "ready-combined", "partial", "denied", "orders-fn", "api-task"}
-    assert found["ready-inline"].ec2_trusted and found["ready-inline"].trusted_services == ("ec2.amazonaws.com",)
-    assert found["orders-fn"].trusted_services == ("lambda.amazonaws.com",) and not found["orders-fn"].ec2_trusted
+    assert set(found) == {
+        "ready-inline",
+        "ready-combined",
+        "partial",
+        "denied",
+        "orders-fn",
+        "api-task",
+    }
+    assert found["ready-inline"].ec2_trusted and found["ready-inline"].trusted_services == (
+        "ec2.amazonaws.com",
+    )
+    assert (
+        found["orders-fn"].trusted_services == ("lambda.amazonaws.com",)
+        and not found["orders-fn"].ec2_trusted
+    )
     assert found["api-task"].trusted_services == ("ecs-tasks.amazonaws.com",)
     assert found["ready-inline"].instance_profiles == ("ready-inline-profile",)
     assert found["partial"].instance_profiles == ()
@@ -100,7 +134,9 @@ def test_readiness_is_unknown_when_a_policy_cannot_be_read(ctx, roles):
     found = _by_name(inventory.list_roles(ctx))
     assert found["partial"].missing_actions is None
     assert found["partial"].session_manager_ready is None
-    assert found["orders-fn"].missing_actions == SESSION_MANAGER_CORE_ACTIONS  # no policies: readable, nothing granted
+    assert (
+        found["orders-fn"].missing_actions == SESSION_MANAGER_CORE_ACTIONS
+    )  # no policies: readable, nothing granted
 
 
 def test_roles_listing_says_not_permitted_when_no_read_path_is_allowed(ctx, roles):
@@ -115,8 +151,14 @@ def test_roles_listing_says_not_permitted_when_no_read_path_is_allowed(ctx, role
 def test_roles_are_listed_across_every_page(ctx, roles):
     served: list[int] = []
     paginate_responses(
-        FaultInjector(ctx.client("iam")), "GetAccountAuthorizationDetails", list_key="RoleDetailList", page_size=4,
-        token_in="Marker", token_out="Marker", truncated_flag="IsTruncated", pages_served=served,
+        FaultInjector(ctx.client("iam")),
+        "GetAccountAuthorizationDetails",
+        list_key="RoleDetailList",
+        page_size=4,
+        token_in="Marker",
+        token_out="Marker",
+        truncated_flag="IsTruncated",
+        pages_served=served,
     )
     found = _by_name(inventory.list_roles(ctx))
     assert served == [0, 4]
@@ -130,11 +172,20 @@ def test_instance_profiles_are_listed_across_every_page(ctx, roles):
         iam.create_instance_profile(InstanceProfileName=f"empty-{n}")
     served: list[int] = []
     paginate_responses(
-        FaultInjector(iam), "ListInstanceProfiles", list_key="InstanceProfiles", page_size=2,
-        token_in="Marker", token_out="Marker", truncated_flag="IsTruncated", pages_served=served,
+        FaultInjector(iam),
+        "ListInstanceProfiles",
+        list_key="InstanceProfiles",
+        page_size=2,
+        token_in="Marker",
+        token_out="Marker",
+        truncated_flag="IsTruncated",
+        pages_served=served,
     )
     listing = inventory.list_instance_profiles(ctx)
     assert served == [0, 2]
     assert {p.name: p.role_names for p in listing.items} == {
-        "empty-0": (), "empty-1": (), "empty-2": (), "ready-inline-profile": ("ready-inline",),
+        "empty-0": (),
+        "empty-1": (),
+        "empty-2": (),
+        "ready-inline-profile": ("ready-inline",),
     }

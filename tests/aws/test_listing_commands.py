@@ -11,8 +11,18 @@ from ssm_tui.aws.demo.seed import seed_fleet
 from ssm_tui.cli import main
 
 INSTANCE_KEYS = {
-    "instance_id", "name", "state", "instance_type", "platform", "private_ip", "vpc_id", "subnet_id",
-    "launch_time", "tags", "instance_profile", "ssm",
+    "instance_id",
+    "name",
+    "state",
+    "instance_type",
+    "platform",
+    "private_ip",
+    "vpc_id",
+    "subnet_id",
+    "launch_time",
+    "tags",
+    "instance_profile",
+    "ssm",
 }
 
 
@@ -29,11 +39,18 @@ def test_instances_json(seeded, emulator, capsys):
     assert sorted(i["name"] for i in instances) == sorted(p.name for p in seeded)
     assert all(set(i) == INSTANCE_KEYS for i in instances)
     with_profile = [i for i in instances if i["instance_profile"]]
-    assert with_profile and set(with_profile[0]["instance_profile"]) == {"name", "arn", "association_id", "association_state"}
+    assert with_profile and set(with_profile[0]["instance_profile"]) == {
+        "name",
+        "arn",
+        "association_id",
+        "association_state",
+    }
     statuses = {i["ssm"]["ping_status"] for i in instances}
     assert statuses <= {"Online", "not managed"} and "Online" in statuses
     online = next(i for i in instances if i["ssm"]["ping_status"] == "Online")
-    assert online["instance_profile"]["name"] == "ssm-managed-ec2" and online["ssm"]["agent_version"]
+    assert (
+        online["instance_profile"]["name"] == "ssm-managed-ec2" and online["ssm"]["agent_version"]
+    )
 
 
 def test_roles_json(seeded, emulator, capsys):
@@ -45,15 +62,27 @@ def test_roles_json(seeded, emulator, capsys):
     assert {p["kind"] for p in ready["policies"]} == {"managed"}
     assert roles["lambda-thumbnailer"]["ec2_trusted"] is False
     assert roles["legacy-ops-ec2"]["missing_actions"] == [
-        "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
     ]
 
 
 def test_tables_for_people(seeded, emulator, capsys):
     assert main(["instances", "--endpoint-url", emulator.endpoint_url]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].split() == ["INSTANCE", "NAME", "STATE", "TYPE", "PRIVATE", "IP", "VPC", "PROFILE", "SSM"]
+    assert out.splitlines()[0].split() == [
+        "INSTANCE",
+        "NAME",
+        "STATE",
+        "TYPE",
+        "PRIVATE",
+        "IP",
+        "VPC",
+        "PROFILE",
+        "SSM",
+    ]
     assert all(p.name in out for p in seeded)
     assert "12 instances" in out
     assert main(["roles", "--endpoint-url", emulator.endpoint_url]) == 0
@@ -80,7 +109,10 @@ def _closed_port() -> int:
     ("argv", "message"),
     [
         (["instances", "--profile", "no-such-profile"], "AWS profile 'no-such-profile' not found"),
-        (["roles", "--endpoint-url", f"http://127.0.0.1:{_closed_port()}"], "cannot reach the AWS endpoint"),
+        (
+            ["roles", "--endpoint-url", f"http://127.0.0.1:{_closed_port()}"],
+            "cannot reach the AWS endpoint",
+        ),
     ],
 )
 def test_setup_errors_are_one_line_on_stderr(argv, message, capsys):

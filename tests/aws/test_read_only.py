@@ -18,10 +18,18 @@ from .helpers import TRUST_EC2
 @pytest.mark.parametrize(
     ("operation", "mutating"),
     [
-        ("DescribeInstances", False), ("ListRoles", False), ("GetCallerIdentity", False), ("HeadBucket", False),
-        ("SimulatePrincipalPolicy", False), ("CreateRole", True), ("AssociateIamInstanceProfile", True),
-        ("ReplaceIamInstanceProfileAssociation", True), ("PutRolePolicy", True), ("DeletePolicy", True),
-        ("TagInstanceProfile", True), ("StartSession", True),
+        ("DescribeInstances", False),
+        ("ListRoles", False),
+        ("GetCallerIdentity", False),
+        ("HeadBucket", False),
+        ("SimulatePrincipalPolicy", False),
+        ("CreateRole", True),
+        ("AssociateIamInstanceProfile", True),
+        ("ReplaceIamInstanceProfileAssociation", True),
+        ("PutRolePolicy", True),
+        ("DeletePolicy", True),
+        ("TagInstanceProfile", True),
+        ("StartSession", True),
     ],
 )
 def test_is_mutating(operation, mutating):

@@ -19,7 +19,9 @@ from ssm_tui.aws.demo.seed import (
 def test_same_seed_same_plan_other_seed_other_plan():
     assert plan_fleet(60, seed=7) == plan_fleet(60, seed=7)
     assert plan_fleet(60, seed=7) != plan_fleet(60, seed=8)
-    assert plan_fleet(20, seed=7) == plan_fleet(60, seed=7)[:20]  # growing the fleet keeps the first hosts
+    assert (
+        plan_fleet(20, seed=7) == plan_fleet(60, seed=7)[:20]
+    )  # growing the fleet keeps the first hosts
 
 
 def test_plan_is_a_realistic_mix():
@@ -30,16 +32,29 @@ def test_plan_is_a_realistic_mix():
     assert {p.vpc for p in plan} == {v.name for v in VPCS}
     states = Counter(p.running for p in plan)
     assert states[True] > states[False] > 0
-    kinds = Counter("none" if p.profile is None else "ready" if p.profile == SSM_READY_PROFILE else "other" for p in plan)
+    kinds = Counter(
+        "none" if p.profile is None else "ready" if p.profile == SSM_READY_PROFILE else "other"
+        for p in plan
+    )
     assert min(kinds.values()) >= 50, kinds
 
 
 def _shape(ctx):
     """What a user sees of the fleet, without the ids moto invents."""
     ec2 = ctx.client("ec2")
-    vpc_names = {v["VpcId"]: {t["Key"]: t["Value"] for t in v.get("Tags", [])}.get("Name") for v in ec2.describe_vpcs()["Vpcs"]}
+    vpc_names = {
+        v["VpcId"]: {t["Key"]: t["Value"] for t in v.get("Tags", [])}.get("Name")
+        for v in ec2.describe_vpcs()["Vpcs"]
+    }
     return sorted(
-        (i.name, i.state, i.instance_type, vpc_names[i.vpc_id], i.profile_name or None, i.ssm.ping_status)
+        (
+            i.name,
+            i.state,
+            i.instance_type,
+            vpc_names[i.vpc_id],
+            i.profile_name or None,
+            i.ssm.ping_status,
+        )
         for i in inventory.list_instances(ctx).items
     )
 
@@ -48,11 +63,14 @@ def test_seeded_fleet_matches_the_plan_and_is_deterministic(ctx, emulator):
     plan = seed_fleet(ctx, 20, seed=7)
     first = _shape(ctx)
     expected = sorted(
-        (p.name, "running" if p.running else "stopped", p.instance_type, p.vpc, p.profile) for p in plan
+        (p.name, "running" if p.running else "stopped", p.instance_type, p.vpc, p.profile)
+        for p in plan
     )
     assert [row[:5] for row in first] == expected
     for name, state, _, _, profile, ssm in first:
-        assert ssm == ("Online" if state == "running" and profile == SSM_READY_PROFILE else "not managed"), name
+        assert ssm == (
+            "Online" if state == "running" and profile == SSM_READY_PROFILE else "not managed"
+        ), name
     emulator.reset()
     seed_fleet(ctx, 20, seed=7)
     assert _shape(ctx) == first
@@ -73,7 +91,10 @@ def test_seeded_account_has_roles_key_bucket_and_log_group(ctx):
     trusts = Counter(s for r in roles.values() for s in r.trusted_services)
     assert set(trusts) == {"ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com"}
     assert roles[SSM_READY_PROFILE].session_manager_ready is True
-    assert roles["legacy-ops-ec2"].missing_actions and "ssm:UpdateInstanceInformation" not in roles["legacy-ops-ec2"].missing_actions
+    assert (
+        roles["legacy-ops-ec2"].missing_actions
+        and "ssm:UpdateInstanceInformation" not in roles["legacy-ops-ec2"].missing_actions
+    )
     (key,) = inventory.list_kms_keys(ctx).items
     assert key.aliases == (KMS_ALIAS,)
     (bucket,) = inventory.list_buckets(ctx).items
@@ -87,4 +108,6 @@ def test_default_size_fleet_is_fully_created(ctx):
     instances = inventory.list_instances(ctx).items
     assert len(plan) == len(instances) == 250
     assert sum(i.state == "stopped" for i in instances) == sum(not p.running for p in plan)
-    assert sum(i.profile_name == SSM_READY_PROFILE for i in instances) == sum(p.profile == SSM_READY_PROFILE for p in plan)
+    assert sum(i.profile_name == SSM_READY_PROFILE for i in instances) == sum(
+        p.profile == SSM_READY_PROFILE for p in plan
+    )

@@ -6,7 +6,7 @@ import hashlib
 import json
 import socket
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.credentials import SSOProvider
@@ -58,7 +58,9 @@ def test_client_config_retries_adaptively_with_a_pool_wider_than_the_attach_conc
     assert config.max_pool_connections >= ATTACH_CONCURRENCY_MAX
 
 
-def test_region_defaults_to_us_east_1_and_endpoint_comes_from_the_environment(monkeypatch, emulator):
+def test_region_defaults_to_us_east_1_and_endpoint_comes_from_the_environment(
+    monkeypatch, emulator
+):
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint_url)
     ctx = AwsContext.from_config(AppConfig())
@@ -107,19 +109,25 @@ def test_expired_sso_token_is_a_clear_error(monkeypatch, tmp_path, emulator):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     cache = tmp_path / "sso-cache"
     cache.mkdir()
-    expired = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expired = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     (cache / f"{hashlib.sha1(start_url.encode()).hexdigest()}.json").write_text(
-        json.dumps({"startUrl": start_url, "region": "us-east-1", "accessToken": "x", "expiresAt": expired})
+        json.dumps(
+            {"startUrl": start_url, "region": "us-east-1", "accessToken": "x", "expiresAt": expired}
+        )
     )
     monkeypatch.setattr(SSOProvider, "_SSO_TOKEN_CACHE_DIR", str(cache))
     ctx = AwsContext.from_config(AppConfig(profile="sso-dev", endpoint_url=emulator.endpoint_url))
-    with pytest.raises(AwsSetupError, match=r"SSO session .* expired.*aws sso login --profile sso-dev"):
+    with pytest.raises(
+        AwsSetupError, match=r"SSO session .* expired.*aws sso login --profile sso-dev"
+    ):
         ctx.identity()
 
 
 def test_rejected_credentials_are_a_clear_error(ctx):
     from ssm_tui.aws.faults import FaultInjector
 
-    FaultInjector(ctx.client("sts", max_attempts=1)).fail("GetCallerIdentity", "InvalidClientTokenId", status=403)
+    FaultInjector(ctx.client("sts", max_attempts=1)).fail(
+        "GetCallerIdentity", "InvalidClientTokenId", status=403
+    )
     with pytest.raises(AwsSetupError, match=r"rejected the credentials .*InvalidClientTokenId"):
         ctx.identity()

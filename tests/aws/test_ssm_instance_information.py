@@ -42,19 +42,34 @@ def test_only_running_instances_with_an_ssm_ready_profile_are_online(ctx, profil
 def test_granting_the_missing_actions_brings_an_instance_online(ctx, profiles):
     instance = launch(ctx, "u", profile="unrelated")[0]
     assert instance not in _managed(ctx)
-    ctx.client("iam").put_role_policy(RoleName="unrelated", PolicyName="core", PolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*"], "Resource": "*"}],
-    }))
+    ctx.client("iam").put_role_policy(
+        RoleName="unrelated",
+        PolicyName="core",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*"],
+                        "Resource": "*",
+                    }
+                ],
+            }
+        ),
+    )
     assert instance in _managed(ctx)
 
 
 def test_replacing_the_profile_changes_the_status(ctx, profiles):
     ec2 = ctx.client("ec2")
     instance = launch(ctx, "x", profile="unrelated")[0]
-    association = ec2.describe_iam_instance_profile_associations()["IamInstanceProfileAssociations"][0]
-    ec2.replace_iam_instance_profile_association(AssociationId=association["AssociationId"],
-                                                 IamInstanceProfile={"Name": "ready"})
+    association = ec2.describe_iam_instance_profile_associations()[
+        "IamInstanceProfileAssociations"
+    ][0]
+    ec2.replace_iam_instance_profile_association(
+        AssociationId=association["AssociationId"], IamInstanceProfile={"Name": "ready"}
+    )
     assert instance in _managed(ctx)
     ec2.disassociate_iam_instance_profile(AssociationId=association["AssociationId"])
     assert instance not in _managed(ctx)
@@ -63,8 +78,12 @@ def test_replacing_the_profile_changes_the_status(ctx, profiles):
 def test_filters_by_instance_ids_in_both_request_styles(ctx, profiles):
     ids = launch(ctx, "x", profile="ready", count=4)
     assert set(_managed(ctx, Filters=[{"Key": "InstanceIds", "Values": ids[:2]}])) == set(ids[:2])
-    assert set(_managed(ctx, InstanceInformationFilterList=[{"key": "InstanceIds", "valueSet": ids[2:3]}])) == {ids[2]}
-    assert set(_managed(ctx, Filters=[{"Key": "PingStatus", "Values": ["ConnectionLost"]}])) == set()
+    assert set(
+        _managed(ctx, InstanceInformationFilterList=[{"key": "InstanceIds", "valueSet": ids[2:3]}])
+    ) == {ids[2]}
+    assert (
+        set(_managed(ctx, Filters=[{"Key": "PingStatus", "Values": ["ConnectionLost"]}])) == set()
+    )
 
 
 def test_pages_with_max_results_and_next_token(ctx, profiles):
@@ -74,7 +93,10 @@ def test_pages_with_max_results_and_next_token(ctx, profiles):
     assert len(first["InstanceInformationList"]) == 5 and first["NextToken"]
     second = ssm.describe_instance_information(MaxResults=5, NextToken=first["NextToken"])
     assert len(second["InstanceInformationList"]) == 2 and "NextToken" not in second
-    seen = [i["InstanceId"] for i in first["InstanceInformationList"] + second["InstanceInformationList"]]
+    seen = [
+        i["InstanceId"]
+        for i in first["InstanceInformationList"] + second["InstanceInformationList"]
+    ]
     assert sorted(seen) == sorted(ids)
 
 

@@ -11,6 +11,7 @@ import os
 import time
 from dataclasses import replace
 from types import TracebackType
+from typing import Self
 
 from ssm_tui.aws.demo.server import DUMMY_CREDENTIALS, EmulatorServer
 from ssm_tui.config import DEFAULT_DEMO_SIZE, AppConfig
@@ -25,7 +26,9 @@ class DemoBackend:
     `seed_seconds` records how long seeding took (reported by the CLI and the benchmark).
     """
 
-    def __init__(self, size: int = DEFAULT_DEMO_SIZE, *, seed: int = 7, agent_delay: float | None = None) -> None:
+    def __init__(
+        self, size: int = DEFAULT_DEMO_SIZE, *, seed: int = 7, agent_delay: float | None = None
+    ) -> None:
         self.size = size
         self.seed = seed
         self.agent_delay = agent_delay
@@ -55,7 +58,9 @@ class DemoBackend:
     def config_for(self, config: AppConfig) -> AppConfig:
         """`config` pointed at the emulator: its endpoint, us-east-1, no profile."""
         assert self.endpoint_url, "demo backend not started"
-        return replace(config, endpoint_url=self.endpoint_url, region=DEMO_REGION, profile=None, demo=True)
+        return replace(
+            config, endpoint_url=self.endpoint_url, region=DEMO_REGION, profile=None, demo=True
+        )
 
     def start(self) -> str:
         from ssm_tui.aws.demo import ssm_instance_information
@@ -83,11 +88,14 @@ class DemoBackend:
         self.endpoint_url = None
         self._restore_environment()
 
-    def __enter__(self) -> "DemoBackend":
+    def __enter__(self) -> Self:
         self.start()
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()

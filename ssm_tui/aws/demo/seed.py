@@ -100,31 +100,79 @@ POLICIES: dict[str, str] = {
         _allow(["ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus"]),
     ),
     "WebAppAssetsRead": _document(
-        _allow(["s3:GetObject", "s3:ListBucket"], ["arn:aws:s3:::demo-web-assets", "arn:aws:s3:::demo-web-assets/*"])
+        _allow(
+            ["s3:GetObject", "s3:ListBucket"],
+            ["arn:aws:s3:::demo-web-assets", "arn:aws:s3:::demo-web-assets/*"],
+        )
     ),
     "CloudWatchAgentPublish": _document(
-        _allow(["cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+        _allow(
+            [
+                "cloudwatch:PutMetricData",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+            ]
+        )
     ),
 }
 
 ROLES: tuple[DemoRole, ...] = (
-    DemoRole("ssm-managed-ec2", "ec2", ("SessionManagerCore", "CloudWatchAgentPublish"),
-             profile=SSM_READY_PROFILE, description="EC2 hosts reachable through Session Manager"),
-    DemoRole("web-app-ec2", "ec2", ("WebAppAssetsRead", "CloudWatchAgentPublish"), profile="web-app-ec2",
-             description="Web and API hosts"),
-    DemoRole("db-backup-ec2", "ec2", inline={
-        "backup-upload": _document(_allow(["s3:PutObject"], "arn:aws:s3:::demo-db-backups/*"))},
-        profile="db-backup-ec2", description="Database hosts that ship backups"),
-    DemoRole("legacy-ops-ec2", "ec2", inline={
-        "ssm-partial": _document(_allow(["ssm:UpdateInstanceInformation", "ssm:GetParameters"]))},
-        profile="legacy-ops-ec2", description="Old ops role: registers the agent but cannot open sessions"),
-    DemoRole("ecsInstanceRole", "ec2", ("CloudWatchAgentPublish",), profile="ecsInstanceRole",
-             description="ECS container instances"),
-    DemoRole("lambda-orders-processor", "lambda", ("CloudWatchAgentPublish",),
-             description="Order processing function"),
-    DemoRole("lambda-thumbnailer", "lambda", inline={
-        "thumbnails": _document(_allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::demo-web-assets/*"))},
-        description="Image thumbnail function"),
+    DemoRole(
+        "ssm-managed-ec2",
+        "ec2",
+        ("SessionManagerCore", "CloudWatchAgentPublish"),
+        profile=SSM_READY_PROFILE,
+        description="EC2 hosts reachable through Session Manager",
+    ),
+    DemoRole(
+        "web-app-ec2",
+        "ec2",
+        ("WebAppAssetsRead", "CloudWatchAgentPublish"),
+        profile="web-app-ec2",
+        description="Web and API hosts",
+    ),
+    DemoRole(
+        "db-backup-ec2",
+        "ec2",
+        inline={
+            "backup-upload": _document(_allow(["s3:PutObject"], "arn:aws:s3:::demo-db-backups/*"))
+        },
+        profile="db-backup-ec2",
+        description="Database hosts that ship backups",
+    ),
+    DemoRole(
+        "legacy-ops-ec2",
+        "ec2",
+        inline={
+            "ssm-partial": _document(_allow(["ssm:UpdateInstanceInformation", "ssm:GetParameters"]))
+        },
+        profile="legacy-ops-ec2",
+        description="Old ops role: registers the agent but cannot open sessions",
+    ),
+    DemoRole(
+        "ecsInstanceRole",
+        "ec2",
+        ("CloudWatchAgentPublish",),
+        profile="ecsInstanceRole",
+        description="ECS container instances",
+    ),
+    DemoRole(
+        "lambda-orders-processor",
+        "lambda",
+        ("CloudWatchAgentPublish",),
+        description="Order processing function",
+    ),
+    DemoRole(
+        "lambda-thumbnailer",
+        "lambda",
+        inline={
+            "thumbnails": _document(
+                _allow(["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::demo-web-assets/*")
+            )
+        },
+        description="Image thumbnail function",
+    ),
     DemoRole("ecs-task-api", "ecs", ("WebAppAssetsRead",), description="API service task role"),
 )
 
@@ -158,7 +206,9 @@ def plan_fleet(size: int, *, seed: int = 7) -> list[PlannedInstance]:
         else:
             name = f"{tier.prefix}-{number:02d}"
         profile_kind = rng.choices(("none", "unrelated", "ready"), weights=(0.35, 0.35, 0.30))[0]
-        profile = {"none": None, "unrelated": tier.unrelated_profile, "ready": SSM_READY_PROFILE}[profile_kind]
+        profile = {"none": None, "unrelated": tier.unrelated_profile, "ready": SSM_READY_PROFILE}[
+            profile_kind
+        ]
         plan.append(
             PlannedInstance(
                 name=name,
@@ -167,7 +217,11 @@ def plan_fleet(size: int, *, seed: int = 7) -> list[PlannedInstance]:
                 instance_type=tier.instance_type,
                 running=rng.random() < 0.75,
                 profile=profile,
-                tags={"Environment": vpc.environment, "Team": tier.team, "ManagedBy": "ssm-tui-demo"},
+                tags={
+                    "Environment": vpc.environment,
+                    "Team": tier.team,
+                    "ManagedBy": "ssm-tui-demo",
+                },
             )
         )
     return plan
@@ -187,16 +241,30 @@ def _seed_iam(ctx: AwsContext) -> None:
     partition = ctx.identity().partition
 
     def create_policy(name: str, document: str) -> None:
-        iam.create_policy(PolicyName=name, PolicyDocument=document, Description=f"ssm-tui demo: {name}")
+        iam.create_policy(
+            PolicyName=name, PolicyDocument=document, Description=f"ssm-tui demo: {name}"
+        )
 
     _run_parallel([lambda n=n, d=d: create_policy(n, d) for n, d in POLICIES.items()])
 
     def create_role(role: DemoRole) -> None:
-        trust = _document({"Effect": "Allow", "Principal": {"Service": _TRUST[role.trust]}, "Action": "sts:AssumeRole"})
-        iam.create_role(RoleName=role.name, AssumeRolePolicyDocument=trust, Description=role.description,
-                        Tags=[{"Key": "ManagedBy", "Value": "ssm-tui-demo"}])
+        trust = _document(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": _TRUST[role.trust]},
+                "Action": "sts:AssumeRole",
+            }
+        )
+        iam.create_role(
+            RoleName=role.name,
+            AssumeRolePolicyDocument=trust,
+            Description=role.description,
+            Tags=[{"Key": "ManagedBy", "Value": "ssm-tui-demo"}],
+        )
         for policy in role.managed:
-            iam.attach_role_policy(RoleName=role.name, PolicyArn=f"arn:{partition}:iam::{account}:policy/{policy}")
+            iam.attach_role_policy(
+                RoleName=role.name, PolicyArn=f"arn:{partition}:iam::{account}:policy/{policy}"
+            )
         for name, document in role.inline.items():
             iam.put_role_policy(RoleName=role.name, PolicyName=name, PolicyDocument=document)
         if role.profile:
@@ -213,7 +281,9 @@ def _seed_networks(ctx: AwsContext) -> dict[str, list[str]]:
     def create_vpc(vpc: Vpc) -> tuple[str, list[str]]:
         vpc_id = ec2.create_vpc(
             CidrBlock=vpc.cidr,
-            TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": vpc.name}]}],
+            TagSpecifications=[
+                {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": vpc.name}]}
+            ],
         )["Vpc"]["VpcId"]
         base = vpc.cidr.split(".")
         subnets = []
@@ -224,7 +294,10 @@ def _seed_networks(ctx: AwsContext) -> dict[str, list[str]]:
                     CidrBlock=f"{base[0]}.{base[1]}.{index * 16}.0/20",
                     AvailabilityZone=f"{ctx.region}{zone}",
                     TagSpecifications=[
-                        {"ResourceType": "subnet", "Tags": [{"Key": "Name", "Value": f"{vpc.name}-private-{zone}"}]}
+                        {
+                            "ResourceType": "subnet",
+                            "Tags": [{"Key": "Name", "Value": f"{vpc.name}-private-{zone}"}],
+                        }
                     ],
                 )["Subnet"]["SubnetId"]
             )
@@ -236,19 +309,28 @@ def _seed_networks(ctx: AwsContext) -> dict[str, list[str]]:
 def _seed_pickers(ctx: AwsContext) -> None:
     """A KMS key with an alias, a session-log bucket encrypted with it, a log group."""
     kms, s3, logs = ctx.client("kms"), ctx.client("s3"), ctx.client("logs")
-    key = kms.create_key(Description="Session Manager session encryption (ssm-tui demo)")["KeyMetadata"]
+    key = kms.create_key(Description="Session Manager session encryption (ssm-tui demo)")[
+        "KeyMetadata"
+    ]
     kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=key["KeyId"])
     bucket = f"{SESSION_LOG_BUCKET_PREFIX}-{ctx.identity().account_id}"
     if ctx.region == "us-east-1":
         s3.create_bucket(Bucket=bucket)
     else:
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": ctx.region})
+        s3.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": ctx.region}
+        )
     s3.put_bucket_encryption(
         Bucket=bucket,
         ServerSideEncryptionConfiguration={
             "Rules": [
-                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]},
-                 "BucketKeyEnabled": True}
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key["Arn"],
+                    },
+                    "BucketKeyEnabled": True,
+                }
             ]
         },
     )
@@ -259,11 +341,15 @@ def _launch_groups(plan: list[PlannedInstance]) -> dict[tuple, list[int]]:
     """Plan indexes per RunInstances call: instances sharing VPC, subnet, type and tags."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for index, item in enumerate(plan):
-        groups[(item.vpc, item.subnet_index, item.instance_type, tuple(sorted(item.tags.items())))].append(index)
+        groups[
+            (item.vpc, item.subnet_index, item.instance_type, tuple(sorted(item.tags.items())))
+        ].append(index)
     return groups
 
 
-def _seed_instances(ctx: AwsContext, plan: list[PlannedInstance], subnets: dict[str, list[str]]) -> list[str]:
+def _seed_instances(
+    ctx: AwsContext, plan: list[PlannedInstance], subnets: dict[str, list[str]]
+) -> list[str]:
     """Create the planned instances (batched per group); return their ids in plan order."""
     ec2 = ctx.client("ec2")
     groups = _launch_groups(plan)
@@ -276,12 +362,16 @@ def _seed_instances(ctx: AwsContext, plan: list[PlannedInstance], subnets: dict[
             MaxCount=len(indexes),
             InstanceType=instance_type,
             SubnetId=subnets[vpc][subnet_index],
-            TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags]}],
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags]}
+            ],
         )
         return indexes, [i["InstanceId"] for i in reply["Instances"]]
 
     ids: list[str] = [""] * len(plan)
-    for indexes, launched in _run_parallel([lambda k=k, ix=ix: launch(k, ix) for k, ix in groups.items()], threads=4):
+    for indexes, launched in _run_parallel(
+        [lambda k=k, ix=ix: launch(k, ix) for k, ix in groups.items()], threads=4
+    ):
         for index, instance_id in zip(indexes, launched):
             ids[index] = instance_id
     return ids
@@ -295,7 +385,9 @@ def _finish_instances(ctx: AwsContext, plan: list[PlannedInstance], ids: list[st
         item = plan[index]
         ec2.create_tags(Resources=[ids[index]], Tags=[{"Key": "Name", "Value": item.name}])
         if item.profile:
-            ec2.associate_iam_instance_profile(InstanceId=ids[index], IamInstanceProfile={"Name": item.profile})
+            ec2.associate_iam_instance_profile(
+                InstanceId=ids[index], IamInstanceProfile={"Name": item.profile}
+            )
 
     _run_parallel([lambda i=i: finish(i) for i in range(len(plan))])
     stopped = [ids[i] for i, item in enumerate(plan) if not item.running]
@@ -303,7 +395,9 @@ def _finish_instances(ctx: AwsContext, plan: list[PlannedInstance], ids: list[st
         ec2.stop_instances(InstanceIds=stopped[start : start + 100])
 
 
-def _seed_instances_in_process(ctx: AwsContext, plan: list[PlannedInstance], subnets: dict[str, list[str]]) -> None:
+def _seed_instances_in_process(
+    ctx: AwsContext, plan: list[PlannedInstance], subnets: dict[str, list[str]]
+) -> None:
     """The same instances, written straight into moto's EC2 backend in this process.
 
     Through HTTP, 250 instances cost ~4 s of CPU, mostly moto serialising RunInstances
@@ -331,14 +425,18 @@ def _seed_instances_in_process(ctx: AwsContext, plan: list[PlannedInstance], sub
             item = plan[index]
             backend.create_tags([instance.id], {"Name": item.name})
             if item.profile:
-                backend.associate_iam_instance_profile(instance_id=instance.id, iam_instance_profile_name=item.profile)
+                backend.associate_iam_instance_profile(
+                    instance_id=instance.id, iam_instance_profile_name=item.profile
+                )
             if not item.running:
                 stopped.append(instance.id)
     if stopped:
         backend.stop_instances(stopped)
 
 
-def seed_fleet(ctx: AwsContext, size: int = 250, *, seed: int = 7, in_process: bool = False) -> list[PlannedInstance]:
+def seed_fleet(
+    ctx: AwsContext, size: int = 250, *, seed: int = 7, in_process: bool = False
+) -> list[PlannedInstance]:
     """Create the demo account's resources and `size` instances; return the plan that was applied.
 
     `in_process=True` (the demo backend, whose moto server runs in this process) writes the

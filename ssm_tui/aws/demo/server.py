@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from types import TracebackType
+from typing import Self
 
 DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -30,7 +31,9 @@ class EmulatorServer:
 
     def start(self) -> str:
         # AWS managed policies cost ~2 s on the first IAM call; the demo does not need them.
-        os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true" if self._load_managed_policies else "false")
+        os.environ.setdefault(
+            "MOTO_IAM_LOAD_MANAGED_POLICIES", "true" if self._load_managed_policies else "false"
+        )
         # moto scans its ~1,300 default AMIs for every instance it launches (describe_images per
         # Instance.__init__): without them RunInstances is several times faster. Nothing here
         # needs them; any ImageId is accepted.
@@ -62,11 +65,14 @@ class EmulatorServer:
             self._server = None
             self.endpoint_url = None
 
-    def __enter__(self) -> "EmulatorServer":
+    def __enter__(self) -> Self:
         self.start()
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()

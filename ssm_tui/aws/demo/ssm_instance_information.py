@@ -26,7 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -71,7 +71,9 @@ def _documents_of(role: Any) -> list[dict]:
     for document in raw:
         if isinstance(document, str):
             try:
-                document = json.loads(unquote(document) if document.lstrip().startswith("%") else document)
+                document = json.loads(
+                    unquote(document) if document.lstrip().startswith("%") else document
+                )
             except ValueError:
                 continue
         if isinstance(document, dict):
@@ -80,14 +82,16 @@ def _documents_of(role: Any) -> list[dict]:
 
 
 def _profile_grants_agent(iam_backend: Any, profile_name: str) -> bool:
+    from moto.iam.exceptions import NotFoundException
+
     try:
         profile = iam_backend.get_instance_profile(profile_name)
-    except Exception:  # deleted since it was associated
+    except NotFoundException:  # deleted since it was associated
         return False
     for stale_role in profile.roles:
         try:
             role = iam_backend.get_role(stale_role.name)
-        except Exception:
+        except NotFoundException:  # the profile still names a deleted role
             continue
         if not missing_session_manager_actions(_documents_of(role)):
             return True
@@ -109,9 +113,9 @@ def _platform(instance: Any) -> tuple[str, str, str]:
 
 def managed_instances(account_id: str, region: str) -> list[dict[str, Any]]:
     """InstanceInformation entries for the instances the agent would have registered."""
-    from moto.utilities.utils import get_partition
     from moto.ec2.models import ec2_backends
     from moto.iam.models import iam_backends
+    from moto.utilities.utils import get_partition
 
     ec2_backend = ec2_backends[account_id][region]
     iam_backend = iam_backends[account_id][get_partition(region)]
@@ -120,7 +124,11 @@ def managed_instances(account_id: str, region: str) -> list[dict[str, Any]]:
     entries = []
     for instance_id, association in list(ec2_backend.iam_instance_profile_associations.items()):
         instance = association.instance
-        if instance is None or instance.state != "running" or not _registered(association, now, delay):
+        if (
+            instance is None
+            or instance.state != "running"
+            or not _registered(association, now, delay)
+        ):
             continue
         profile_name = association.iam_instance_profile.name
         if profile_name not in grants:
@@ -133,7 +141,7 @@ def managed_instances(account_id: str, region: str) -> list[dict[str, Any]]:
             {
                 "InstanceId": instance_id,
                 "PingStatus": "Online",
-                "LastPingDateTime": datetime.now(timezone.utc),
+                "LastPingDateTime": datetime.now(UTC),
                 "AgentVersion": AGENT_VERSION,
                 "IsLatestVersion": True,
                 "PlatformType": platform_type,
@@ -165,9 +173,15 @@ def _filters(params: dict[str, Any]) -> list[tuple[str, set[str]]]:
     from moto.ssm.exceptions import InvalidFilterKey, ValidationException
 
     if params.get("Filters") and params.get("InstanceInformationFilterList"):
-        raise ValidationException("Filters and InstanceInformationFilterList cannot be used together")
-    pairs: list[tuple[str, Iterable[str]]] = [(f["Key"], f.get("Values", [])) for f in params.get("Filters") or []]
-    pairs += [(f["key"], f.get("valueSet", [])) for f in params.get("InstanceInformationFilterList") or []]
+        raise ValidationException(
+            "Filters and InstanceInformationFilterList cannot be used together"
+        )
+    pairs: list[tuple[str, Iterable[str]]] = [
+        (f["Key"], f.get("Values", [])) for f in params.get("Filters") or []
+    ]
+    pairs += [
+        (f["key"], f.get("valueSet", [])) for f in params.get("InstanceInformationFilterList") or []
+    ]
     result = []
     for key, values in pairs:
         field = _FILTER_FIELDS.get(key.lower())
@@ -177,7 +191,9 @@ def _filters(params: dict[str, Any]) -> list[tuple[str, set[str]]]:
     return result
 
 
-def describe_instance_information(account_id: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+def describe_instance_information(
+    account_id: str, region: str, params: dict[str, Any]
+) -> dict[str, Any]:
     """The DescribeInstanceInformation result for request `params` (botocore shape)."""
     from moto.ssm.exceptions import ValidationException
 
@@ -218,7 +234,9 @@ def mark_all_registered() -> None:
 
     for account_backends in list(ec2_backends.values()):
         for backend in list(account_backends.values()):
-            for association in list(getattr(backend, "iam_instance_profile_associations", {}).values()):
+            for association in list(
+                getattr(backend, "iam_instance_profile_associations", {}).values()
+            ):
                 setattr(association, _REGISTERED_AT, float("-inf"))
 
 
@@ -234,9 +252,13 @@ def install() -> None:
 
         def describe_instance_information_action(self: Any) -> ActionResult:
             params = {key: self._get_param(key) for key in _REQUEST_KEYS}
-            return ActionResult(describe_instance_information(self.current_account, self.region, params))
+            return ActionResult(
+                describe_instance_information(self.current_account, self.region, params)
+            )
 
-        SimpleSystemManagerResponse.describe_instance_information = describe_instance_information_action  # type: ignore[attr-defined]
+        SimpleSystemManagerResponse.describe_instance_information = (
+            describe_instance_information_action  # type: ignore[attr-defined]
+        )
         for name in ("associate_iam_instance_profile", "replace_iam_instance_profile_association"):
             original = getattr(IamInstanceProfileAssociationBackend, name)
             setattr(IamInstanceProfileAssociationBackend, name, _stamp_association_clock(original))
