@@ -15,11 +15,12 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -28,15 +29,33 @@ from ssm_tui.config import AppConfig
 from ssm_tui.ui.commands import SsmTuiCommands
 from ssm_tui.ui.messages import Connected, Identity, ListingLoaded
 from ssm_tui.ui.metrics import AppMetrics
-from ssm_tui.ui.screens.error_modal import ErrorModal
-from ssm_tui.ui.screens.export_modal import ExportModal
-from ssm_tui.ui.screens.help_screen import HelpScreen, collect_bindings
-from ssm_tui.ui.screens.prompt_modal import PromptModal
-from ssm_tui.ui.widgets.activity_pane import ActivityPane
+from ssm_tui.ui.widgets.deferred import Deferred, ViewReady
 from ssm_tui.ui.widgets.header_bar import HeaderBar
 from ssm_tui.ui.widgets.instances_view import InstancesView
-from ssm_tui.ui.widgets.policy_view import PolicyNotReady, PolicyView
-from ssm_tui.ui.widgets.roles_view import RolesView
+
+if TYPE_CHECKING:
+    from ssm_tui.ui.widgets.policy_view import PolicyView
+    from ssm_tui.ui.widgets.roles_view import RolesView
+
+# Modules imported only when first used (after the first frame): see widgets/deferred.py.
+
+
+def _roles_view() -> Widget:
+    from ssm_tui.ui.widgets.roles_view import RolesView
+
+    return RolesView(id="roles-view")
+
+
+def _policy_view() -> Widget:
+    from ssm_tui.ui.widgets.policy_view import PolicyView
+
+    return PolicyView(id="policy-view")
+
+
+def _activity_pane() -> Widget:
+    from ssm_tui.ui.widgets.activity_pane import ActivityPane
+
+    return ActivityPane(id="activity-pane")
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -104,6 +123,8 @@ class SsmTuiApp(App[int]):
         self._closing = False
         self._secondary_started = False
         self.loaded_kinds: set[str] = set()  # listings shown at least once (screenshots wait on it)
+        self._listings: dict[str, tuple[Listing, datetime | None]] = {}
+        self._account: tuple[str, str | None] | None = None  # (region, account id) for the policy
 
     # ----- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -115,11 +136,11 @@ class SsmTuiApp(App[int]):
             with TabPane("1 Instances", id="instances"):
                 yield InstancesView(id="instances-view")
             with TabPane("2 Roles", id="roles"):
-                yield RolesView(id="roles-view")
+                yield Deferred(_roles_view)
             with TabPane("3 Policy", id="policy"):
-                yield PolicyView(id="policy-view")
+                yield Deferred(_policy_view)
             with TabPane("4 Activity", id="activity"):
-                yield ActivityPane(id="activity-pane")
+                yield Deferred(_activity_pane)
         yield Footer()
 
     @property
@@ -127,12 +148,17 @@ class SsmTuiApp(App[int]):
         return self.query_one(InstancesView)
 
     @property
-    def roles_view(self) -> RolesView:
-        return self.query_one(RolesView)
+    def roles_view(self) -> "RolesView":
+        return self.query_one("#roles-view")  # type: ignore[return-value]
 
     @property
-    def policy_view(self) -> PolicyView:
-        return self.query_one(PolicyView)
+    def policy_view(self) -> "PolicyView":
+        return self.query_one("#policy-view")  # type: ignore[return-value]
+
+    def _mounted(self, selector: str) -> Any:
+        """The deferred view, or None in the few milliseconds before it is mounted."""
+        found = self.query(selector)
+        return found.first() if found and found.first().is_mounted else None
 
     @property
     def header_bar(self) -> HeaderBar:
@@ -150,12 +176,16 @@ class SsmTuiApp(App[int]):
         self.instances_view.table.focus()
         if self._connect_on_mount:
             self.instances_view.loading = True
-            self.connect()
 
     def _first_painted(self) -> None:
+        """Only now start AWS work: importing boto3 in a thread would hold the GIL and delay the first frame."""
         self.metrics.first_paint_at = time.perf_counter()
         if self._on_first_paint is not None:
             self._on_first_paint()
+        for placeholder in self.query(Deferred):
+            self.run_worker(placeholder.replace(), name="mount hidden tab", exit_on_error=False)
+        if self._connect_on_mount:
+            self.connect()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
@@ -213,7 +243,9 @@ class SsmTuiApp(App[int]):
         header.account = identity.account_id if identity else "unknown"
         header.aws_region = region
         header.aws_profile = profile or ("demo" if self.config.demo else "default")
-        self.policy_view.set_account(region, identity.account_id if identity else None)
+        self._account = (region, identity.account_id if identity else None)
+        if (policy := self._mounted("#policy-view")) is not None:
+            policy.set_account(*self._account)
 
     def _start_secondary_listings(self) -> None:
         if not self._secondary_started:
@@ -229,8 +261,8 @@ class SsmTuiApp(App[int]):
             if kind == "instances":
                 self.metrics.inventory_load_started_at = time.perf_counter()
                 self.instances_view.loading = True
-            elif kind == "roles":
-                self.roles_view.loading = True
+            elif kind == "roles" and (roles := self._mounted("#roles-view")) is not None:
+                roles.loading = True
             self.run_worker(partial(self._list, kind), thread=True, exclusive=True, exit_on_error=False,
                             group=f"listing-{kind}", name=f"list {kind}")
 
@@ -249,15 +281,27 @@ class SsmTuiApp(App[int]):
     def show_listing(self, kind: str, listing: Listing, loaded_at: datetime | None = None) -> None:
         """Hand one listing to the tab(s) that show it. Public so tests can feed fixed dataclasses."""
         self.loaded_kinds.add(kind)
+        self._listings[kind] = (listing, loaded_at)
         if kind == "instances":
             self.instances_view.show_listing(listing, loaded_at)
         elif kind == "roles":
-            self.roles_view.show_listing(listing, loaded_at)
             self.instances_view.set_roles(listing.items if listing.ok else None)
-        else:
+            if (roles := self._mounted("#roles-view")) is not None:
+                roles.show_listing(listing, loaded_at)
+        elif (policy := self._mounted("#policy-view")) is not None:
             picker = {"kms_keys": "kms-picker", "buckets": "bucket-picker", "log_groups": "log-group-picker"}[kind]
             errors = {picker: listing.error} if listing.error else None
-            self.policy_view.form.set_pickers(**{"keys" if kind == "kms_keys" else kind: listing.items}, errors=errors)
+            policy.form.set_pickers(**{"keys" if kind == "kms_keys" else kind: listing.items}, errors=errors)
+
+    @on(ViewReady)
+    def _view_ready(self, message: ViewReady) -> None:
+        """A deferred tab just mounted: give it what arrived before it existed."""
+        if message.view.id == "policy-view" and self._account is not None:
+            message.view.set_account(*self._account)
+        wanted = {"roles-view": ("roles",), "policy-view": ("kms_keys", "buckets", "log_groups")}
+        for kind in wanted.get(message.view.id or "", ()):
+            if kind in self._listings:
+                self.show_listing(kind, *self._listings[kind])
 
     # ----- the one error handler --------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -276,9 +320,11 @@ class SsmTuiApp(App[int]):
             if kind == "instances":
                 self.instances_view.loading = False
                 self.instances_view.show_error(f"listing failed: {summary}")
-            elif kind == "roles":
-                self.roles_view.loading = False
+            elif kind == "roles" and (roles := self._mounted("#roles-view")) is not None:
+                roles.loading = False
         from botocore.exceptions import BotoCoreError, ClientError  # only reached after connecting
+
+        from ssm_tui.ui.screens.error_modal import ErrorModal
 
         expected = isinstance(error, (ClientError, BotoCoreError)) or type(error).__name__ == "AwsSetupError"
         detail = str(error) if expected else "".join(traceback.format_exception(error))
@@ -295,8 +341,8 @@ class SsmTuiApp(App[int]):
             "policy": "#policy-form",
             "activity": "#activity-pane",
         }[tab]
-        widget = self.query_one(focus_target)
-        if widget.focusable:
+        widget = self._mounted(focus_target)
+        if widget is not None and widget.focusable:
             widget.focus()
 
     @on(TabbedContent.TabActivated)
@@ -332,6 +378,8 @@ class SsmTuiApp(App[int]):
             if region and region != current:
                 self._reconnect(replace(self.config, region=region))
 
+        from ssm_tui.ui.screens.prompt_modal import PromptModal
+
         self.push_screen(PromptModal("Switch region", value=current, placeholder="e.g. eu-west-1",
                                      hint="Reconnects and reloads every listing."), chosen)
 
@@ -348,12 +396,20 @@ class SsmTuiApp(App[int]):
             if profile and profile != self.config.profile:
                 self._reconnect(replace(self.config, profile=profile))
 
+        from ssm_tui.ui.screens.prompt_modal import PromptModal
+
         self.push_screen(PromptModal("Switch AWS profile", value=self.config.profile or "", hint=hint), chosen)
 
     def action_copy_policy(self) -> None:
         """pyperclip first; when it has no system clipboard (SSH, headless) fall back to OSC 52."""
+        from ssm_tui.ui.widgets.policy_view import PolicyNotReady
+
+        view = self._mounted("#policy-view")
+        if view is None:
+            self.notify("The policy builder is still loading: try again in a moment", severity="warning")
+            return
         try:
-            text = self.policy_view.policy_text()
+            text = view.policy_text()
         except PolicyNotReady as problem:
             self.notify(str(problem), title="Nothing copied", severity="warning")
             return
@@ -369,8 +425,15 @@ class SsmTuiApp(App[int]):
             self.notify("Copied the policy to the system clipboard", title="Policy copied")
 
     def action_export_policy(self) -> None:
+        from ssm_tui.ui.screens.export_modal import ExportModal
+        from ssm_tui.ui.widgets.policy_view import PolicyNotReady
+
+        view = self._mounted("#policy-view")
+        if view is None:
+            self.notify("The policy builder is still loading: try again in a moment", severity="warning")
+            return
         try:
-            options, names = self.policy_view.export_inputs()
+            options, names = view.export_inputs()
         except PolicyNotReady as problem:
             self.notify(str(problem), title="Nothing exported", severity="warning")
             return
@@ -383,15 +446,19 @@ class SsmTuiApp(App[int]):
 
     def action_apply(self) -> None:
         """Plan (marked instances + Policy tab, or the Roles tab's role), confirm, apply: Activity tab."""
-        self.query_one(ActivityPane).start_apply()
+        pane = self._mounted("#activity-pane")
+        if pane is not None:
+            pane.start_apply()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
-        view = self.policy_view
-        if view.preview.text is not None and not view.preview.stale:
+        view = self._mounted("#policy-view")
+        if view is not None and view.preview.text is not None and not view.preview.stale:
             view.preview.show(view.preview.text, view.preview.size_chars)
 
     def action_help(self) -> None:
+        from ssm_tui.ui.screens.help_screen import HelpScreen, collect_bindings
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(collect_bindings(self.screen)))

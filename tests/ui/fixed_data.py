@@ -103,7 +103,10 @@ def fixed_app(**hooks) -> SsmTuiApp:
 
 
 def populate(app: SsmTuiApp, instances: tuple[Instance, ...] | None = None) -> None:
-    """What the connect and listing workers would deliver, from the fixed data above."""
+    """What the connect and listing workers would deliver, from the fixed data above.
+
+    Tabs mounted after the first frame get the same data when they mount (the app replays it).
+    """
     app.show_connection(Identity(ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/operator"), "demo", REGION)
     app.show_listing("instances", Listing(instances if instances is not None else fixed_instances()), FIXED_NOW)
     app.show_listing("roles", Listing(fixed_roles()), FIXED_NOW)

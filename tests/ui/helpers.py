@@ -28,3 +28,13 @@ def static_text(app, selector: str) -> str:
 def lint_settled(app) -> bool:
     view = app.policy_view
     return view.preview.text is not None and view.linted_text == view.preview.text
+
+
+async def tabs_mounted(pilot: Pilot) -> None:
+    """The Roles, Policy and Activity tabs mount just after the first frame; wait for them."""
+    app = pilot.app
+    await wait_until(pilot, lambda: all(
+        app.query(f"#{view}") and app.query_one(f"#{view}").is_mounted
+        for view in ("roles-view", "policy-view", "activity-pane")
+    ))
+    await wait_until(pilot, lambda: app.policy_view.preview.text is not None)

@@ -11,7 +11,7 @@ from textual.widgets import Input
 from ssm_tui.ui.screens.export_modal import ExportModal
 
 from .fixed_data import fixed_app, populate
-from .helpers import static_text
+from .helpers import static_text, tabs_mounted
 
 
 def _toasts(app) -> str:
@@ -26,6 +26,7 @@ async def test_copy_falls_back_to_osc52_when_pyperclip_has_no_clipboard(monkeypa
     app = fixed_app()
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("3", "c")
         await pilot.pause()
         assert json.loads(app.clipboard)["Version"] == "2012-10-17"  # what OSC 52 sent
@@ -39,9 +40,10 @@ async def test_copy_uses_the_system_clipboard_when_there_is_one(monkeypatch):
     app = fixed_app()
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("c")  # works from any tab
         await pilot.pause()
-        assert copied == [app.policy_view.preview.text]
+        assert copied == [app.policy_view.preview.text], [n.message for n in app._notifications]
         assert app.clipboard == ""  # no OSC 52 needed
         assert "system clipboard" in _toasts(app)
 
@@ -52,6 +54,7 @@ async def test_copy_refuses_a_stale_policy(monkeypatch):
     app = fixed_app()
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("3")
         await pilot.click("#s3-enabled")  # S3 on without a bucket: an error
         app.policy_view.focus()
@@ -69,6 +72,7 @@ async def test_export_writes_the_file_the_user_names(tmp_path, fmt, name, check)
     app = fixed_app()
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ExportModal)
@@ -86,6 +90,7 @@ async def test_export_to_a_missing_folder_says_so_and_writes_nothing(tmp_path):
     app = fixed_app()
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("e")
         await pilot.pause()
         target = tmp_path / "no-such-folder" / "policy.json"
@@ -104,6 +109,7 @@ async def test_palette_runs_export(tmp_path):
     app = fixed_app()
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"export policy")
         await pilot.pause(0.3)

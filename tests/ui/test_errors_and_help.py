@@ -21,7 +21,7 @@ from ssm_tui.ui.widgets.instance_table import InstanceTable
 
 from .conftest import FLEET_SIZE
 from .fixed_data import fixed_app, populate
-from .helpers import static_text, wait_until
+from .helpers import static_text, tabs_mounted, wait_until
 
 
 async def test_access_denied_on_roles_keeps_instances_working(moto_config):
@@ -88,6 +88,7 @@ async def test_help_lists_every_binding_on_screen():
     app = fixed_app()
     async with app.run_test(size=(140, 50)) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = "\n".join(str(cell) for group in app.screen._groups for cell in group[1])
@@ -102,6 +103,7 @@ async def test_number_keys_switch_tabs():
     app = fixed_app()
     async with app.run_test(size=(140, 40)) as pilot:
         populate(app)
+        await tabs_mounted(pilot)
         for key, tab in (("2", "roles"), ("3", "policy"), ("4", "activity"), ("1", "instances")):
             await pilot.press(key)
             assert app.query_one("#tabs").active == tab

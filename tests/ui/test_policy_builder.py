@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from .fixed_data import KEY_ARN, fixed_app, populate
-from .helpers import static_text
+from .helpers import static_text, tabs_mounted
 
 
 async def _open_policy_tab(pilot) -> None:
     populate(pilot.app)
+    await tabs_mounted(pilot)
     await pilot.press("3")
     await pilot.pause()
 

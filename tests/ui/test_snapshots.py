@@ -7,13 +7,14 @@ then look at the report before committing.
 from __future__ import annotations
 
 from .fixed_data import fixed_app, populate
-from .helpers import lint_settled, wait_until
+from .helpers import lint_settled, tabs_mounted, wait_until
 
 SIZE = (140, 42)
 
 
 async def _ready(pilot) -> None:
     populate(pilot.app)
+    await tabs_mounted(pilot)
     await wait_until(pilot, lambda: lint_settled(pilot.app))
     await pilot.pause()
 
