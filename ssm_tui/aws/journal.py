@@ -28,8 +28,8 @@ def runs_directory() -> Path:
 
 
 def new_run_id() -> str:
-    """Sortable by time, unique across processes: 20261203T164500Z-3fa9c1."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    """Sortable by time (to the millisecond), unique across processes: 20261203T164500123Z-3fa9c1."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")[:-3] + "Z-" + secrets.token_hex(3)
 
 
 def _now() -> str:

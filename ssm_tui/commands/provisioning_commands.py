@@ -311,10 +311,10 @@ def _runs(args: argparse.Namespace, config: AppConfig) -> int:
     if not runs:
         print(f"No runs in {runs_directory()}.")
         return EXIT_OK
-    print(f"{'RUN':<26} {'STATUS':<12} {'CHANGES':>7}  ROLE / PROFILE / INSTANCES")
+    print(f"{'RUN':<29} {'STATUS':<12} {'CHANGES':>7}  ROLE / PROFILE / INSTANCES")
     for r in runs:
         s = r.summary
-        print(f"{r.run_id:<26} {r.status:<12} {r.changes:>7}  {s.get('role_name', '?')} / "
+        print(f"{r.run_id:<29} {r.status:<12} {r.changes:>7}  {s.get('role_name', '?')} / "
               f"{s.get('profile_name', '?')} / {len(s.get('instance_ids', []))}")
     return EXIT_OK
 
