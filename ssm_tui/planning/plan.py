@@ -118,8 +118,11 @@ def _policy_steps(desired: DesiredState, current: CurrentState, document: dict |
         return [Step(Action.NOOP, "policy", desired.policy_name, "the role already grants everything this policy would")]
     policy = current.policy
     arn = current.policy_arn(desired.policy_name)
+    trimmed = desired.existing_role and document != desired.policy_document
     if policy is None:
-        return [Step(Action.CREATE, "policy", desired.policy_name, params={"document": document, "tags": _tags()})]
+        return [Step(Action.CREATE, "policy", desired.policy_name,
+                     "only what the chosen role does not grant yet" if trimmed else "",
+                     params={"document": document, "tags": _tags()})]
     if documents_equal(policy.default_document, document):
         if policy.managed:
             return [Step(Action.NOOP, "policy", desired.policy_name, "document unchanged")]
@@ -155,6 +158,9 @@ def _role_steps(desired: DesiredState, current: CurrentState, policy_arn: str, a
                      "ec2.amazonaws.com); choose another --role-name")]
     elif role.managed:
         steps.append(Step(Action.NOOP, "role", desired.role_name, "exists, trusted by EC2"))
+    elif desired.existing_role:
+        grants = ", ".join(f"{g.name} ({g.kind})" for g in role.grants) or "no policies"
+        steps.append(Step(Action.ADOPT, "role", desired.role_name, f"chosen role; already has: {grants}"))
     else:
         steps.append(Step(Action.ADOPT, "role", desired.role_name, "existing role trusted by EC2"))
     if attach_needed and (role is None or policy_arn not in role.attached_policy_arns):

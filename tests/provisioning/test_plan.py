@@ -134,7 +134,8 @@ def test_existing_role_attaches_only_what_it_does_not_already_grant():
                         grants=(Grant("AmazonSSMManagedInstanceCore", "managed", "arn:aws:iam::aws:policy/x", core),))
     plan = compute_plan(desired(existing_role=True), current(role=role))
     create = plan.steps[0]
-    assert create.action is Action.CREATE
+    assert create.action is Action.CREATE and "does not grant yet" in create.reason
+    assert "already has: AmazonSSMManagedInstanceCore (managed)" in plan.steps[1].reason
     assert create.params["document"]["Statement"] == [DOC["Statement"][1]]  # only the S3 logging statement
     assert (Action.ATTACH_POLICY, "role") in actions(plan)
     assert (Action.CREATE, "role") not in actions(plan)
