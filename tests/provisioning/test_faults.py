@@ -238,3 +238,50 @@ def test_cancel_stops_between_calls_and_reports_what_was_done(ctx, xdg_state):
     assert read_run(result.run_id).status == "failed"
     assert rollback_run(ctx, result.run_id).ok
     assert [profile_of(ctx, i) for i in ids] == [None] * 6
+
+
+def test_readiness_gate_waits_until_the_profile_is_seen_several_times_in_a_row(ctx, xdg_state):
+    ids = launch(ctx, 1)
+    clock = ManualClock()
+    iam_faults = FaultInjector(ctx.client("iam"))
+    iam_faults.fail("GetInstanceProfile", "NoSuchEntity", "Instance Profile SsmRole cannot be found.", status=404,
+                    times=4)
+    _, result = apply(ctx, desired_state(ids), clock=clock)
+    assert result.ok, result.to_dict()
+    gate = next(s for s in result.steps if s.action == "wait")
+    assert gate.outcome == "ok"
+    # the plan's read (the profile does not exist yet: that answer uses up one fault),
+    # then the gate: 3 misses, then 3 sightings in a row
+    assert iam_faults.attempts.count("GetInstanceProfile") == 1 + 3 + 3
+
+
+def test_readiness_gate_timeout_fails_clearly_and_attaches_nothing(ctx, xdg_state):
+    ids = launch(ctx, 2)
+    clock = ManualClock()
+    desired = desired_state(ids)
+    from .conftest import plan_for
+
+    plan = plan_for(ctx, desired)  # read before the profile "vanishes"
+    FaultInjector(ctx.client("iam")).fail("GetInstanceProfile", "NoSuchEntity", "cannot be found", status=404)
+    from ssm_tui.aws.apply_run import ApplyRunner
+
+    result = ApplyRunner(ctx, plan, clock=clock, settings=AttachSettings(gate_timeout=30)).run()
+    gate = next(s for s in result.steps if s.action == "wait")
+    assert gate.outcome == "failed" and "not visible after 30 s" in gate.detail
+    assert {i.outcome for i in result.instances} == {"cancelled"}
+    assert [profile_of(ctx, i) for i in ids] == [None, None]
+    assert not result.ok
+
+
+def test_iam_access_denied_stops_before_any_instance_and_rollback_removes_what_was_made(ctx, xdg_state):
+    ids = launch(ctx, 1)
+    FaultInjector(ctx.client("iam")).fail("CreateRole", "AccessDenied",
+                                          "User is not authorized to perform: iam:CreateRole", status=403)
+    _, result = apply(ctx, desired_state(ids))
+    assert not result.ok and "iam.CreateRole failed: AccessDenied" in result.error
+    assert [(s.action, s.outcome) for s in result.steps[:3]] == [
+        ("create", "ok"), ("create", "failed"), ("attach-policy", "cancelled")]
+    assert {s.outcome for s in result.steps[3:]} == {"cancelled"}
+    assert {i.outcome for i in result.instances} == {"cancelled"}
+    assert rollback_run(ctx, result.run_id).ok
+    assert ctx.client("iam").list_policies(Scope="Local")["Policies"] == []
