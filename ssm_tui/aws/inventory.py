@@ -38,6 +38,7 @@ NOT_MANAGED = "not managed"  # SSM has no record of the instance (agent absent, 
 SSM_IDS_PER_CALL = 50  # DescribeInstanceInformation accepts at most 50 ids per filter
 SSM_STATUS_MAX_ATTEMPTS = 1  # the status is cosmetic: an unavailable API must not stall a listing
 POOL_SIZE = 8
+EC2_PAGE_SIZE = 1000  # the API maximum: fewer round trips on large fleets
 
 _DENIED_CODES = frozenset(
     {
@@ -132,7 +133,12 @@ def _associations(ctx: AwsContext) -> dict[str, ProfileAssociation] | None:
     ec2 = ctx.client("ec2")
     best: dict[str, ProfileAssociation] = {}
     try:
-        for page in _pages(ctx, ec2, "describe_iam_instance_profile_associations"):
+        for page in _pages(
+            ctx,
+            ec2,
+            "describe_iam_instance_profile_associations",
+            PaginationConfig={"PageSize": EC2_PAGE_SIZE},
+        ):
             for raw in page.get("IamInstanceProfileAssociations", []):
                 state = raw.get("State", UNKNOWN)
                 if state not in _ASSOCIATION_RANK:
@@ -251,7 +257,9 @@ def list_instances(ctx: AwsContext) -> Listing[Instance]:
     def describe_instances() -> list[dict[str, Any]]:
         return [
             raw
-            for page in _pages(ctx, ec2, "describe_instances")
+            for page in _pages(
+                ctx, ec2, "describe_instances", PaginationConfig={"PageSize": EC2_PAGE_SIZE}
+            )
             for reservation in page.get("Reservations", [])
             for raw in reservation.get("Instances", [])
         ]

@@ -70,6 +70,8 @@ class DemoBackend:
         self._use_dummy_credentials()
         try:
             self.endpoint_url = self._server.start()
+            # moto keeps its state per process, not per server: start from an empty account.
+            self._server.reset()
             ctx = AwsContext.from_config(self.config_for(AppConfig()))
             started = time.perf_counter()
             seed_fleet(ctx, self.size, seed=self.seed, in_process=True)
