@@ -161,6 +161,18 @@ class Attacher:
         live = [a for a in reply["IamInstanceProfileAssociations"] if a["State"] in ("associating", "associated")]
         return live[0] if live else None
 
+    def read_back(self, instance_id: str) -> dict | None:
+        """`current_association` with our retries: a throttled read must not fail an attached instance."""
+        attempt = 0
+        while True:
+            try:
+                return self.current_association(instance_id)
+            except (ClientError, BotoCoreError) as exc:
+                if not is_transient(exc) or attempt >= self.settings.transient_attempts or self.cancelled.is_set():
+                    raise
+                self._pause(self._backoff(attempt))
+                attempt += 1
+
     def _holds_our_profile(self, association: dict | None) -> bool:
         return bool(association) and association["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] == self.profile_name
 
@@ -214,7 +226,7 @@ class Attacher:
                     self._pause(delay)
                     continue
                 if state["uncertain"] or code == "IncorrectState" or code.endswith("NotFound"):
-                    association = self.current_association(step.instance_id)
+                    association = self.read_back(step.instance_id)
                     if self._holds_our_profile(association):
                         return "resolved", association
                 return "failed", f"{operation}: {code}: {message}"
@@ -260,7 +272,7 @@ class Attacher:
                 step, "AssociateIamInstanceProfile", self.ec2.associate_iam_instance_profile,
                 {"InstanceId": step.instance_id, "IamInstanceProfile": profile}, self.associate_bucket, state)
         if outcome == "ok":
-            association = self.current_association(step.instance_id)
+            association = self.read_back(step.instance_id)
             if not self._holds_our_profile(association):
                 shown = association["IamInstanceProfile"]["Arn"] if association else "no association"
                 return self._result(step, "failed", f"read back shows {shown}", state)

@@ -228,7 +228,6 @@ def _apply(args: argparse.Namespace, config: AppConfig) -> int:
         elif not _confirm("apply", "Apply this plan?", args.yes):
             return EXIT_NOT_CONFIRMED
         return _execute(ctx, plan, args)
-    return EXIT_OK  # pragma: no cover - unreachable
 
 
 def _dry_run_document(plan) -> dict:

@@ -285,3 +285,13 @@ def test_iam_access_denied_stops_before_any_instance_and_rollback_removes_what_w
     assert {i.outcome for i in result.instances} == {"cancelled"}
     assert rollback_run(ctx, result.run_id).ok
     assert ctx.client("iam").list_policies(Scope="Local")["Policies"] == []
+
+
+def test_a_throttled_read_back_does_not_fail_an_attached_instance(ctx, xdg_state):
+    ids = launch(ctx, 2)
+    faults = attach_faults(ctx)
+    faults.fail("DescribeIamInstanceProfileAssociations", "RequestLimitExceeded", "Request limit exceeded.",
+                status=503, times=3)
+    _, result = apply(ctx, desired_state(ids), clock=ManualClock())
+    assert result.ok, result.to_dict()
+    assert faults.attempts.count("DescribeIamInstanceProfileAssociations") == 2 + 3

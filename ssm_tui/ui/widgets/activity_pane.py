@@ -22,7 +22,6 @@ from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from ssm_tui.planning.plan import Plan
-from ssm_tui.planning.progress import LogLine
 from ssm_tui.ui.widgets.progress_pane import (
     EventForwarder,
     ProgressPane,
@@ -235,7 +234,6 @@ class ActivityPane(Vertical):
         try:
             runner = ApplyRunner(context, plan, settings=self.attach_settings, clock=self.clock, emit=forward,
                                  cancelled=pane.cancel_event, journal_dir=self.journal_dir)
-            forward(LogLine(f"run {runner.run_id}: journal {runner.journal.path}"))
             result = runner.run()
         except Exception as exc:
             forward.flush()
@@ -244,9 +242,16 @@ class ActivityPane(Vertical):
         forward.flush()
         pane.post_message(RunFinished(result))
 
+    def _refresh_inventory(self) -> None:
+        """The Instances and Roles tabs show what changed (profiles, SSM status, new role)."""
+        load = getattr(self.app, "load_listings", None)
+        if load is not None and getattr(self.app, "context", None) is not None:
+            load(["instances", "roles"])
+
     @on(RunFinished)
     def _run_finished(self, message: RunFinished) -> None:
         self.action_reload_runs()
+        self._refresh_inventory()
         result = message.result
         if result is None:
             return
@@ -316,8 +321,14 @@ class ActivityPane(Vertical):
         pane.post_message(StepChanged(0, "ok" if result.ok else "failed", summary))
         self.post_message(RollbackFinished(run_id, result.ok, summary))
 
+    @on(SsmPolled)
+    def _ssm_polled(self, message: SsmPolled) -> None:
+        if message.final:
+            self._refresh_inventory()  # the SSM column on the Instances tab catches up
+
     @on(RollbackFinished)
     def _rollback_finished(self, message: RollbackFinished) -> None:
+        self._refresh_inventory()
         if self.progress is not None:
             self.progress.running = False
             self.progress.query_one("#progress-title", Static).update(

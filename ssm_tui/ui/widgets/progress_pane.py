@@ -227,7 +227,7 @@ class ProgressPane(Vertical):
 
     @on(SsmPolled)
     def _ssm_polled(self, message: SsmPolled) -> None:
-        message.stop()
+        # not stopped: the Activity pane refreshes the inventory after the last poll
         text = f"SSM: {message.online}/{message.total} attached instance(s) Online"
         if message.online < message.total:
             text += f"{' (still checking…)' if not message.final else ''}\n[dim]{escape(ONLINE_HINT)}[/]"
