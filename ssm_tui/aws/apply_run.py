@@ -10,13 +10,20 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ssm_tui.aws.attacher import AttachSettings, Attacher, attach_client
+from ssm_tui.aws.attacher import Attacher, AttachSettings, attach_client
 from ssm_tui.aws.clock import Clock, SystemClock
 from ssm_tui.aws.journal import Journal, new_run_id
 from ssm_tui.aws.provisioner import Provisioner, StepFailed
 from ssm_tui.aws.session import AwsContext
 from ssm_tui.planning.plan import Action, Plan
-from ssm_tui.planning.progress import InstanceResult, LogLine, RunResult, StepFinished, StepResult, StepStarted
+from ssm_tui.planning.progress import (
+    InstanceResult,
+    LogLine,
+    RunResult,
+    StepFinished,
+    StepResult,
+    StepStarted,
+)
 
 Emit = Callable[[object], None]
 
@@ -52,7 +59,9 @@ class ApplyRunner:
         journal_dir: Path | None = None,
     ) -> None:
         if plan.refused:
-            raise ValueError("a refused plan cannot be applied: " + "; ".join(s.reason for s in plan.refusals))
+            raise ValueError(
+                "a refused plan cannot be applied: " + "; ".join(s.reason for s in plan.refusals)
+            )
         self.ctx = ctx
         self.plan = plan
         self.settings = settings or AttachSettings()
@@ -64,21 +73,26 @@ class ApplyRunner:
 
     def _start_journal(self) -> None:
         desired = self.plan.desired
-        self.journal.write("run-start", summary={
-            "policy_name": desired.policy_name,
-            "role_name": desired.role_name,
-            "profile_name": desired.profile_name,
-            "policy_arn": self.plan.policy_arn,
-            "profile_arn": self.plan.profile_arn,
-            "instance_ids": list(desired.instance_ids),
-            "replace": desired.replace,
-            "existing_role": desired.existing_role,
-            "changes": self.plan.changes,
-        })
+        self.journal.write(
+            "run-start",
+            summary={
+                "policy_name": desired.policy_name,
+                "role_name": desired.role_name,
+                "profile_name": desired.profile_name,
+                "policy_arn": self.plan.policy_arn,
+                "profile_arn": self.plan.profile_arn,
+                "instance_ids": list(desired.instance_ids),
+                "replace": desired.replace,
+                "existing_role": desired.existing_role,
+                "changes": self.plan.changes,
+            },
+        )
 
     def run(self) -> RunResult:
         desired = self.plan.desired
-        result = RunResult(self.run_id, self.plan.policy_arn, desired.role_name, desired.profile_name)
+        result = RunResult(
+            self.run_id, self.plan.policy_arn, desired.role_name, desired.profile_name
+        )
         rows = run_step_descriptions(self.plan)
         self._start_journal()
         self.emit(LogLine(f"run {self.run_id}: journal {self.journal.path}"))
@@ -91,22 +105,39 @@ class ApplyRunner:
             raise
         finally:
             result.cancelled = self.cancelled.is_set()
-            self.journal.write("run-end", ok=result.ok, cancelled=result.cancelled, counts=result.counts())
+            self.journal.write(
+                "run-end", ok=result.ok, cancelled=result.cancelled, counts=result.counts()
+            )
         return result
 
-    def _finish(self, result: RunResult, index: int, description: str, action: str, outcome: str,
-                detail: str = "") -> None:
+    def _finish(
+        self,
+        result: RunResult,
+        index: int,
+        description: str,
+        action: str,
+        outcome: str,
+        detail: str = "",
+    ) -> None:
         result.steps.append(StepResult(description, action, outcome, detail))
         self.emit(StepFinished(index, description, outcome, detail))
 
     def _run_iam_steps(self, result: RunResult, rows: list[str]) -> bool:
-        provisioner = Provisioner(self.ctx.client("iam"), self.journal, policy_arn=self.plan.policy_arn)
+        provisioner = Provisioner(
+            self.ctx.client("iam"), self.journal, policy_arn=self.plan.policy_arn
+        )
         failed = False
         for index, step in enumerate(self.plan.steps):
             description = rows[index]
             if failed or self.cancelled.is_set():
-                self._finish(result, index, description, step.action.value, "cancelled",
-                             "not run: an earlier step failed" if failed else "cancelled")
+                self._finish(
+                    result,
+                    index,
+                    description,
+                    step.action.value,
+                    "cancelled",
+                    "not run: an earlier step failed" if failed else "cancelled",
+                )
                 continue
             self.emit(StepStarted(index, description))
             try:
@@ -126,42 +157,81 @@ class ApplyRunner:
         targets = self.plan.attach_targets()
         for step in self.plan.instance_steps:  # the ones that need no call are known already
             if step.action in _FIXED_OUTCOMES:
-                item = InstanceResult(step.instance_id, step.action.value, _FIXED_OUTCOMES[step.action], step.reason)
+                item = InstanceResult(
+                    step.instance_id, step.action.value, _FIXED_OUTCOMES[step.action], step.reason
+                )
                 result.instances.append(item)
                 self.emit(item)
         if not iam_ok:
             reason = "cancelled" if self.cancelled.is_set() else "not run: an IAM step failed"
             for step in targets:
-                result.instances.append(InstanceResult(step.instance_id, step.action.value, "cancelled", reason))
+                result.instances.append(
+                    InstanceResult(step.instance_id, step.action.value, "cancelled", reason)
+                )
             self._finish(result, gate_index, rows[gate_index], "wait", "cancelled", reason)
             self._finish(result, fan_index, rows[fan_index], "attach", "cancelled", reason)
             return
         ec2 = attach_client(self.ctx)
-        attacher = Attacher(ec2, self.journal, profile_name=self.plan.desired.profile_name,
-                            profile_arn=self.plan.profile_arn, settings=self.settings, clock=self.clock,
-                            emit=self.emit, cancelled=self.cancelled)
+        attacher = Attacher(
+            ec2,
+            self.journal,
+            profile_name=self.plan.desired.profile_name,
+            profile_arn=self.plan.profile_arn,
+            settings=self.settings,
+            clock=self.clock,
+            emit=self.emit,
+            cancelled=self.cancelled,
+        )
         if not targets:
-            self._finish(result, gate_index, rows[gate_index], "wait", "skipped", "nothing to attach")
-            self._finish(result, fan_index, rows[fan_index], "attach", "skipped", "nothing to attach")
+            self._finish(
+                result, gate_index, rows[gate_index], "wait", "skipped", "nothing to attach"
+            )
+            self._finish(
+                result, fan_index, rows[fan_index], "attach", "skipped", "nothing to attach"
+            )
             return
         if _needs_gate(self.plan):
             self.emit(StepStarted(gate_index, rows[gate_index]))
-            visible = attacher.wait_until_visible(self.ctx.client("iam"), self.plan.desired.role_name)
+            visible = attacher.wait_until_visible(
+                self.ctx.client("iam"), self.plan.desired.role_name
+            )
             if not visible:
-                reason = ("cancelled" if self.cancelled.is_set() else
-                          f"instance profile not visible after {self.settings.gate_timeout:.0f} s")
-                self._finish(result, gate_index, rows[gate_index], "wait",
-                             "cancelled" if self.cancelled.is_set() else "failed", reason)
+                reason = (
+                    "cancelled"
+                    if self.cancelled.is_set()
+                    else f"instance profile not visible after {self.settings.gate_timeout:.0f} s"
+                )
+                self._finish(
+                    result,
+                    gate_index,
+                    rows[gate_index],
+                    "wait",
+                    "cancelled" if self.cancelled.is_set() else "failed",
+                    reason,
+                )
                 for step in targets:
-                    result.instances.append(InstanceResult(step.instance_id, step.action.value, "cancelled", reason))
+                    result.instances.append(
+                        InstanceResult(step.instance_id, step.action.value, "cancelled", reason)
+                    )
                 self._finish(result, fan_index, rows[fan_index], "attach", "cancelled", reason)
                 return
             self._finish(result, gate_index, rows[gate_index], "wait", "ok", "visible")
         else:
-            self._finish(result, gate_index, rows[gate_index], "wait", "skipped", "instance profile unchanged")
+            self._finish(
+                result,
+                gate_index,
+                rows[gate_index],
+                "wait",
+                "skipped",
+                "instance profile unchanged",
+            )
         self.emit(StepStarted(fan_index, rows[fan_index]))
         attached = attacher.attach_all(targets)
         result.instances.extend(attached)
         ok = sum(r.outcome == "ok" for r in attached)
-        outcome = "ok" if ok == len(attached) else ("cancelled" if self.cancelled.is_set() else "failed")
-        self._finish(result, fan_index, rows[fan_index], "attach", outcome, f"{ok}/{len(attached)} attached")
+        outcome = (
+            "ok" if ok == len(attached) else ("cancelled" if self.cancelled.is_set() else "failed")
+        )
+        self._finish(
+            result, fan_index, rows[fan_index], "attach", outcome, f"{ok}/{len(attached)} attached"
+        )

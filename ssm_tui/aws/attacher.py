@@ -27,13 +27,22 @@ from ssm_tui.aws.current_state import error_code
 from ssm_tui.aws.journal import Journal
 from ssm_tui.aws.read_only import ReadOnlyViolation
 from ssm_tui.aws.session import ATTACH_CONCURRENCY_MAX
-from ssm_tui.aws.token_bucket import EC2_ASSOCIATE_BUCKET, EC2_REPLACE_BUCKET, BucketSize, TokenBucket
+from ssm_tui.aws.token_bucket import (
+    EC2_ASSOCIATE_BUCKET,
+    EC2_REPLACE_BUCKET,
+    BucketSize,
+    TokenBucket,
+)
 from ssm_tui.planning.plan import Action, InstanceStep
 from ssm_tui.planning.progress import FanOutProgress, InstanceResult, LogLine
 
 PROPAGATION_MESSAGES = ("invalid iam instance profile name", "has no associated iam roles")
-THROTTLE_CODES = frozenset({"RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException"})
-TRANSIENT_CODES = frozenset({"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable"})
+THROTTLE_CODES = frozenset(
+    {"RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException"}
+)
+TRANSIENT_CODES = frozenset(
+    {"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable"}
+)
 PROPAGATION_HINT = "IAM changes can take up to two minutes to reach EC2; re-run apply to retry"
 
 Emit = Callable[[object], None]
@@ -49,7 +58,9 @@ class AttachSettings:
     propagation_timeout: float = 120.0
     backoff_base: float = 1.0
     backoff_cap: float = 10.0
-    transient_attempts: int = 8  # 5xx / lost responses, per instance (throttling: until the deadline)
+    transient_attempts: int = (
+        8  # 5xx / lost responses, per instance (throttling: until the deadline)
+    )
     gate_successes: int = 3  # the profile must be seen this many times in a row
     gate_interval: float = 1.0
     gate_timeout: float = 120.0
@@ -75,7 +86,9 @@ def is_propagation_error(exc: ClientError) -> bool:
 
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, BotoCoreError):
-        return True  # read timeout, connection reset: the outcome is unknown, read back after retrying
+        return (
+            True  # read timeout, connection reset: the outcome is unknown, read back after retrying
+        )
     if isinstance(exc, ClientError):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         return error_code(exc) in THROTTLE_CODES | TRANSIENT_CODES or status >= 500
@@ -139,7 +152,9 @@ class Attacher:
         streak = 0
         while not self.cancelled.is_set():
             try:
-                profile = iam.get_instance_profile(InstanceProfileName=self.profile_name)["InstanceProfile"]
+                profile = iam.get_instance_profile(InstanceProfileName=self.profile_name)[
+                    "InstanceProfile"
+                ]
                 seen = role_name in [r["RoleName"] for r in profile.get("Roles", [])]
             except ClientError as exc:
                 if error_code(exc) != "NoSuchEntity":
@@ -158,7 +173,11 @@ class Attacher:
         reply = self.ec2.describe_iam_instance_profile_associations(
             Filters=[{"Name": "instance-id", "Values": [instance_id]}]
         )
-        live = [a for a in reply["IamInstanceProfileAssociations"] if a["State"] in ("associating", "associated")]
+        live = [
+            a
+            for a in reply["IamInstanceProfileAssociations"]
+            if a["State"] in ("associating", "associated")
+        ]
         return live[0] if live else None
 
     def read_back(self, instance_id: str) -> dict | None:
@@ -168,17 +187,31 @@ class Attacher:
             try:
                 return self.current_association(instance_id)
             except (ClientError, BotoCoreError) as exc:
-                if not is_transient(exc) or attempt >= self.settings.transient_attempts or self.cancelled.is_set():
+                if (
+                    not is_transient(exc)
+                    or attempt >= self.settings.transient_attempts
+                    or self.cancelled.is_set()
+                ):
                     raise
                 self._pause(self._backoff(attempt))
                 attempt += 1
 
     def _holds_our_profile(self, association: dict | None) -> bool:
-        return bool(association) and association["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] == self.profile_name
+        return (
+            bool(association)
+            and association["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] == self.profile_name
+        )
 
     # -- one call with retries ----------------------------------------------------------------------
-    def _call(self, step: InstanceStep, operation: str, fn: Any, params: dict, bucket: TokenBucket,
-              state: dict) -> tuple[str, Any]:
+    def _call(
+        self,
+        step: InstanceStep,
+        operation: str,
+        fn: Any,
+        params: dict,
+        bucket: TokenBucket,
+        state: dict,
+    ) -> tuple[str, Any]:
         """Make one mutating call with our retry policy.
 
         Returns ("ok", reply), ("resolved", association) when a read-back proved the change
@@ -193,8 +226,12 @@ class Attacher:
                 return "cancelled", None
             state["attempts"] += 1
             seq = self.journal.intent(
-                f"ec2.{operation}", params, instance_id=step.instance_id, profile_arn=self.profile_arn,
-                previous_profile_arn=step.previous_profile_arn, previous_association_id=step.previous_association_id,
+                f"ec2.{operation}",
+                params,
+                instance_id=step.instance_id,
+                profile_arn=self.profile_arn,
+                previous_profile_arn=step.previous_profile_arn,
+                previous_association_id=step.previous_association_id,
             )
             try:
                 reply = fn(**params)
@@ -204,25 +241,42 @@ class Attacher:
                 self.journal.error(seq, f"ec2.{operation}", code, message)
                 if is_propagation_error(exc):
                     if self.clock.now() >= deadline:
-                        return "failed", (f"{operation}: {code}: {message} — still failing after "
-                                          f"{self.settings.propagation_timeout:.0f} s; {PROPAGATION_HINT}")
+                        return "failed", (
+                            f"{operation}: {code}: {message} — still failing after "
+                            f"{self.settings.propagation_timeout:.0f} s; {PROPAGATION_HINT}"
+                        )
                     delay = self._backoff(propagation_attempt)
                     propagation_attempt += 1
-                    self.emit(LogLine(f"{step.instance_id}: {operation} {code} (profile not visible to EC2 yet), "
-                                      f"retrying in {delay:.1f} s", "warning"))
+                    self.emit(
+                        LogLine(
+                            f"{step.instance_id}: {operation} {code} (profile not visible to EC2 yet), "
+                            f"retrying in {delay:.1f} s",
+                            "warning",
+                        )
+                    )
                     self._pause(delay)
                     continue
                 if code in THROTTLE_CODES and self.clock.now() < deadline:
                     # Throttling means "slow down", not "failed": wait it out like propagation.
                     delay = self._backoff(transient_attempt)
                     transient_attempt += 1
-                    self.emit(LogLine(f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s", "warning"))
+                    self.emit(
+                        LogLine(
+                            f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s",
+                            "warning",
+                        )
+                    )
                     self._pause(delay)
                     continue
                 if is_transient(exc) and transient_attempt < self.settings.transient_attempts:
                     delay = self._backoff(transient_attempt)
                     transient_attempt += 1
-                    self.emit(LogLine(f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s", "warning"))
+                    self.emit(
+                        LogLine(
+                            f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s",
+                            "warning",
+                        )
+                    )
                     self._pause(delay)
                     continue
                 if state["uncertain"] or code == "IncorrectState" or code.endswith("NotFound"):
@@ -240,12 +294,19 @@ class Attacher:
                     return "failed", f"{operation}: {exc}"
                 delay = self._backoff(transient_attempt)
                 transient_attempt += 1
-                self.emit(LogLine(f"{step.instance_id}: {operation} lost ({type(exc).__name__}), "
-                                  f"retrying in {delay:.1f} s", "warning"))
+                self.emit(
+                    LogLine(
+                        f"{step.instance_id}: {operation} lost ({type(exc).__name__}), "
+                        f"retrying in {delay:.1f} s",
+                        "warning",
+                    )
+                )
                 self._pause(delay)
                 continue
             result = reply.get("IamInstanceProfileAssociation", {})
-            self.journal.done(seq, f"ec2.{operation}", {"association_id": result.get("AssociationId")})
+            self.journal.done(
+                seq, f"ec2.{operation}", {"association_id": result.get("AssociationId")}
+            )
             return "ok", reply
 
     # -- one instance ---------------------------------------------------------------------------------
@@ -255,26 +316,42 @@ class Attacher:
         profile = {"Name": self.profile_name}
         if step.action is Action.REPLACE and not step.stopped:
             outcome, value = self._call(
-                step, "ReplaceIamInstanceProfileAssociation", self.ec2.replace_iam_instance_profile_association,
+                step,
+                "ReplaceIamInstanceProfileAssociation",
+                self.ec2.replace_iam_instance_profile_association,
                 {"AssociationId": step.previous_association_id, "IamInstanceProfile": profile},
-                self.replace_bucket, state)
+                self.replace_bucket,
+                state,
+            )
         else:
             if step.action is Action.REPLACE:  # stopped: disassociate first
                 outcome, value = self._call(
-                    step, "DisassociateIamInstanceProfile", self.ec2.disassociate_iam_instance_profile,
-                    {"AssociationId": step.previous_association_id}, self.associate_bucket, state)
+                    step,
+                    "DisassociateIamInstanceProfile",
+                    self.ec2.disassociate_iam_instance_profile,
+                    {"AssociationId": step.previous_association_id},
+                    self.associate_bucket,
+                    state,
+                )
                 if outcome == "failed" and "NotFound" in str(value):
                     outcome = "ok"  # already gone (a lost response, or someone else): carry on
                 if outcome not in ("ok", "resolved"):
                     return self._result(step, outcome, value, state)
                 state["uncertain"] = False
             outcome, value = self._call(
-                step, "AssociateIamInstanceProfile", self.ec2.associate_iam_instance_profile,
-                {"InstanceId": step.instance_id, "IamInstanceProfile": profile}, self.associate_bucket, state)
+                step,
+                "AssociateIamInstanceProfile",
+                self.ec2.associate_iam_instance_profile,
+                {"InstanceId": step.instance_id, "IamInstanceProfile": profile},
+                self.associate_bucket,
+                state,
+            )
         if outcome == "ok":
             association = self.read_back(step.instance_id)
             if not self._holds_our_profile(association):
-                shown = association["IamInstanceProfile"]["Arn"] if association else "no association"
+                shown = (
+                    association["IamInstanceProfile"]["Arn"] if association else "no association"
+                )
                 return self._result(step, "failed", f"read back shows {shown}", state)
             value = association
         return self._result(step, outcome, value, state)
@@ -282,14 +359,25 @@ class Attacher:
     def _result(self, step: InstanceStep, outcome: str, value: Any, state: dict) -> InstanceResult:
         if outcome in ("ok", "resolved"):
             assoc_id = value.get("AssociationId", "") if isinstance(value, dict) else ""
-            detail = f"{assoc_id} {value.get('State', '')}".strip() if isinstance(value, dict) else ""
+            detail = (
+                f"{assoc_id} {value.get('State', '')}".strip() if isinstance(value, dict) else ""
+            )
             if outcome == "resolved":
                 detail += " (confirmed by reading back after a lost response)"
-            return InstanceResult(step.instance_id, step.action.value, "ok", detail, state["attempts"])
+            return InstanceResult(
+                step.instance_id, step.action.value, "ok", detail, state["attempts"]
+            )
         if outcome == "cancelled":
-            return InstanceResult(step.instance_id, step.action.value, "cancelled", "cancelled before the call",
-                                  state["attempts"])
-        return InstanceResult(step.instance_id, step.action.value, "failed", str(value), state["attempts"])
+            return InstanceResult(
+                step.instance_id,
+                step.action.value,
+                "cancelled",
+                "cancelled before the call",
+                state["attempts"],
+            )
+        return InstanceResult(
+            step.instance_id, step.action.value, "failed", str(value), state["attempts"]
+        )
 
     # -- the fan-out --------------------------------------------------------------------------------------
     def attach_all(self, steps: Sequence[InstanceStep]) -> list[InstanceResult]:
@@ -304,7 +392,9 @@ class Attacher:
             try:
                 return self.attach_one(step)
             except Exception as exc:  # noqa: BLE001 - reported per instance, the batch continues
-                return InstanceResult(step.instance_id, step.action.value, "failed", f"{type(exc).__name__}: {exc}")
+                return InstanceResult(
+                    step.instance_id, step.action.value, "failed", f"{type(exc).__name__}: {exc}"
+                )
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="attach") as pool:
             futures = [pool.submit(guarded, step) for step in steps]
@@ -318,11 +408,20 @@ class Attacher:
                         counters.cancelled += 1
                     else:
                         counters.failed += 1
-                    progress = FanOutProgress(counters.total, counters.done, counters.failed,
-                                              self.clock.now() - started, counters.cancelled)
+                    progress = FanOutProgress(
+                        counters.total,
+                        counters.done,
+                        counters.failed,
+                        self.clock.now() - started,
+                        counters.cancelled,
+                    )
                 level = "info" if result.outcome == "ok" else "error"
-                self.emit(LogLine(f"{result.instance_id}: {result.action} {result.outcome} {result.detail}".rstrip(),
-                                  level))
+                self.emit(
+                    LogLine(
+                        f"{result.instance_id}: {result.action} {result.outcome} {result.detail}".rstrip(),
+                        level,
+                    )
+                )
                 self.emit(result)
                 self.emit(progress)
         order = {s.instance_id: n for n, s in enumerate(steps)}

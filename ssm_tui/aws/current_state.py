@@ -51,9 +51,13 @@ def read_policy(iam: Any, arn: str) -> PolicySnapshot | None:
     versions = []
     for page in iam.get_paginator("list_policy_versions").paginate(PolicyArn=arn):
         for v in page["Versions"]:
-            versions.append(PolicyVersion(v["VersionId"], bool(v["IsDefaultVersion"]), str(v["CreateDate"])))
+            versions.append(
+                PolicyVersion(v["VersionId"], bool(v["IsDefaultVersion"]), str(v["CreateDate"]))
+            )
     default_id = policy["DefaultVersionId"]
-    document = iam.get_policy_version(PolicyArn=arn, VersionId=default_id)["PolicyVersion"]["Document"]
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=default_id)["PolicyVersion"][
+        "Document"
+    ]
     tags = policy.get("Tags")
     if tags is None:
         tags = iam.list_policy_tags(PolicyArn=arn).get("Tags", [])
@@ -85,21 +89,33 @@ def read_role(iam: Any, role_name: str, *, with_documents: bool) -> RoleSnapshot
             return None
         raise
     attached = [
-        p for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name)
+        p
+        for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=role_name)
         for p in page["AttachedPolicies"]
     ]
     inline_names = [
-        n for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name) for n in page["PolicyNames"]
+        n
+        for page in iam.get_paginator("list_role_policies").paginate(RoleName=role_name)
+        for n in page["PolicyNames"]
     ]
     profiles = [
         p["InstanceProfileName"]
-        for page in iam.get_paginator("list_instance_profiles_for_role").paginate(RoleName=role_name)
+        for page in iam.get_paginator("list_instance_profiles_for_role").paginate(
+            RoleName=role_name
+        )
         for p in page["InstanceProfiles"]
     ]
     grants: list[Grant] = []
     if with_documents:
         for p in attached:
-            grants.append(Grant(p["PolicyName"], "managed", p["PolicyArn"], _managed_policy_document(iam, p["PolicyArn"])))
+            grants.append(
+                Grant(
+                    p["PolicyName"],
+                    "managed",
+                    p["PolicyArn"],
+                    _managed_policy_document(iam, p["PolicyArn"]),
+                )
+            )
         for name in inline_names:
             document = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
             grants.append(Grant(name, "inline", None, document))
@@ -137,15 +153,20 @@ def read_instances(ec2: Any, instance_ids: Iterable[str]) -> dict[str, InstanceS
     states: dict[str, str] = {}
     associations: dict[str, dict] = {}
     for start in range(0, len(ids), _INSTANCE_CHUNK):
-        chunk = ids[start:start + _INSTANCE_CHUNK]
+        chunk = ids[start : start + _INSTANCE_CHUNK]
         filters = [{"Name": "instance-id", "Values": chunk}]
         for page in ec2.get_paginator("describe_instances").paginate(Filters=filters):
             for reservation in page["Reservations"]:
                 for item in reservation["Instances"]:
                     states[item["InstanceId"]] = item["State"]["Name"]
-        for page in ec2.get_paginator("describe_iam_instance_profile_associations").paginate(Filters=filters):
+        for page in ec2.get_paginator("describe_iam_instance_profile_associations").paginate(
+            Filters=filters
+        ):
             for assoc in page["IamInstanceProfileAssociations"]:
-                if assoc["State"] in ("associating", "associated") or assoc["InstanceId"] not in associations:
+                if (
+                    assoc["State"] in ("associating", "associated")
+                    or assoc["InstanceId"] not in associations
+                ):
                     associations[assoc["InstanceId"]] = assoc
     snapshots = {}
     for instance_id, state in states.items():
@@ -168,7 +189,9 @@ def read_current_state(ctx: AwsContext, desired: DesiredState) -> CurrentState:
     policy = read_policy(iam, snapshot.policy_arn(desired.policy_name))
     role = read_role(iam, desired.role_name, with_documents=desired.existing_role)
     profile = read_profile(iam, desired.profile_name)
-    instances = read_instances(ctx.client("ec2"), desired.instance_ids) if desired.instance_ids else {}
+    instances = (
+        read_instances(ctx.client("ec2"), desired.instance_ids) if desired.instance_ids else {}
+    )
     return CurrentState(
         partition=identity.partition,
         account_id=identity.account_id,

@@ -146,9 +146,14 @@ def read_run(run_id: str, directory: Path | None = None) -> RunRecord:
             record.finished = item.get("time")
             record.ok = item.get("ok")
         elif kind == "intent":
-            extra = {k: v for k, v in item.items()
-                     if k not in ("run", "seq", "time", "kind", "call", "params")}
-            call = JournalCall(item["seq"], item["call"], item.get("params", {}), "unknown", extra=extra)
+            extra = {
+                k: v
+                for k, v in item.items()
+                if k not in ("run", "seq", "time", "kind", "call", "params")
+            }
+            call = JournalCall(
+                item["seq"], item["call"], item.get("params", {}), "unknown", extra=extra
+            )
             by_seq[item["seq"]] = call
             record.calls.append(call)
         elif kind in ("done", "error"):

@@ -24,8 +24,15 @@ class StepFailed(Exception):
     """An IAM step failed; the message names the call and AWS's error."""
 
 
-def _call(journal: Journal, name: str, fn: Any, params: dict, journal_params: dict | None = None,
-          summarize: Any = None, **extra: Any) -> Any:
+def _call(
+    journal: Journal,
+    name: str,
+    fn: Any,
+    params: dict,
+    journal_params: dict | None = None,
+    summarize: Any = None,
+    **extra: Any,
+) -> Any:
     """Journal the intent, make the call, journal the outcome. Errors become StepFailed.
 
     `summarize(reply)` picks what rollback needs from the reply (an ARN, a version id).
@@ -40,7 +47,9 @@ def _call(journal: Journal, name: str, fn: Any, params: dict, journal_params: di
     except ReadOnlyViolation as exc:  # refused before sending: nothing happened
         journal.error(seq, name, "ReadOnly", str(exc))
         raise StepFailed(str(exc)) from exc
-    except BotoCoreError as exc:  # unknown outcome (timeout, connection): rollback will try to undo it
+    except (
+        BotoCoreError
+    ) as exc:  # unknown outcome (timeout, connection): rollback will try to undo it
         journal.write(journal.prefix + "lost", intent=seq, call=name, message=str(exc))
         raise StepFailed(f"{name} failed: {exc}") from exc
     journal.done(seq, name, summarize(reply) if summarize else None)
@@ -77,9 +86,15 @@ class Provisioner:
             "Description": POLICY_DESCRIPTION,
             "Tags": step.params["tags"],
         }
-        reply = _call(self.journal, "iam.CreatePolicy", self.iam.create_policy, params,
-                      {**params, "PolicyDocument": step.params["document"]},
-                      summarize=lambda r: {"arn": r["Policy"]["Arn"]}, arn=self.policy_arn)
+        reply = _call(
+            self.journal,
+            "iam.CreatePolicy",
+            self.iam.create_policy,
+            params,
+            {**params, "PolicyDocument": step.params["document"]},
+            summarize=lambda r: {"arn": r["Policy"]["Arn"]},
+            arn=self.policy_arn,
+        )
         arn = reply["Policy"]["Arn"]
         self.policy_arn = arn
         return f"created {arn}"
@@ -95,10 +110,15 @@ class Provisioner:
             "PolicyDocument": json.dumps(step.params["document"]),
             "SetAsDefault": True,
         }
-        reply = _call(self.journal, "iam.CreatePolicyVersion", self.iam.create_policy_version, params,
-                      {**params, "PolicyDocument": step.params["document"]},
-                      summarize=lambda r: {"version_id": r["PolicyVersion"]["VersionId"]},
-                      previous_default=step.params["previous_default"])
+        reply = _call(
+            self.journal,
+            "iam.CreatePolicyVersion",
+            self.iam.create_policy_version,
+            params,
+            {**params, "PolicyDocument": step.params["document"]},
+            summarize=lambda r: {"version_id": r["PolicyVersion"]["VersionId"]},
+            previous_default=step.params["previous_default"],
+        )
         version = reply["PolicyVersion"]["VersionId"]
         return f"created default version {version}"
 
@@ -109,9 +129,14 @@ class Provisioner:
             "Description": ROLE_DESCRIPTION,
             "Tags": step.params["tags"],
         }
-        reply = _call(self.journal, "iam.CreateRole", self.iam.create_role, params,
-                      {**params, "AssumeRolePolicyDocument": step.params["trust_document"]},
-                      summarize=lambda r: {"arn": r["Role"]["Arn"]})
+        reply = _call(
+            self.journal,
+            "iam.CreateRole",
+            self.iam.create_role,
+            params,
+            {**params, "AssumeRolePolicyDocument": step.params["trust_document"]},
+            summarize=lambda r: {"arn": r["Role"]["Arn"]},
+        )
         return f"created {reply['Role']['Arn']}"
 
     def _attach_policy(self, step: Step) -> str:
@@ -121,11 +146,21 @@ class Provisioner:
 
     def _create_profile(self, step: Step) -> str:
         params = {"InstanceProfileName": step.name, "Tags": step.params["tags"]}
-        reply = _call(self.journal, "iam.CreateInstanceProfile", self.iam.create_instance_profile, params,
-                      summarize=lambda r: {"arn": r["InstanceProfile"]["Arn"]})
+        reply = _call(
+            self.journal,
+            "iam.CreateInstanceProfile",
+            self.iam.create_instance_profile,
+            params,
+            summarize=lambda r: {"arn": r["InstanceProfile"]["Arn"]},
+        )
         return f"created {reply['InstanceProfile']['Arn']}"
 
     def _add_role(self, step: Step) -> str:
         params = {"InstanceProfileName": step.name, "RoleName": step.params["role_name"]}
-        _call(self.journal, "iam.AddRoleToInstanceProfile", self.iam.add_role_to_instance_profile, params)
+        _call(
+            self.journal,
+            "iam.AddRoleToInstanceProfile",
+            self.iam.add_role_to_instance_profile,
+            params,
+        )
         return f"added role {step.params['role_name']}"

@@ -27,9 +27,14 @@ from ssm_tui.aws.session import AwsContext
 from ssm_tui.planning.progress import LogLine
 
 Emit = Callable[[object], None]
-INSTANCE_CALLS = ("ec2.AssociateIamInstanceProfile", "ec2.ReplaceIamInstanceProfileAssociation",
-                  "ec2.DisassociateIamInstanceProfile")
-GONE_CODES = frozenset({"NoSuchEntity", "InvalidAssociationID.NotFound", "InvalidInstanceID.NotFound"})
+INSTANCE_CALLS = (
+    "ec2.AssociateIamInstanceProfile",
+    "ec2.ReplaceIamInstanceProfileAssociation",
+    "ec2.DisassociateIamInstanceProfile",
+)
+GONE_CODES = frozenset(
+    {"NoSuchEntity", "InvalidAssociationID.NotFound", "InvalidInstanceID.NotFound"}
+)
 
 
 @dataclass
@@ -53,13 +58,27 @@ class RollbackResult:
         return not self.failed
 
     def to_dict(self) -> dict:
-        return {"run_id": self.run_id, "ok": self.ok, "undone": self.undone, "already_gone": self.already_gone,
-                "failed": self.failed, "notes": self.notes}
+        return {
+            "run_id": self.run_id,
+            "ok": self.ok,
+            "undone": self.undone,
+            "already_gone": self.already_gone,
+            "failed": self.failed,
+            "notes": self.notes,
+        }
 
 
 class Rollback:
-    def __init__(self, ctx: AwsContext, run_id: str, *, settings: RollbackSettings | None = None,
-                 clock: Clock | None = None, emit: Emit | None = None, journal_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AwsContext,
+        run_id: str,
+        *,
+        settings: RollbackSettings | None = None,
+        clock: Clock | None = None,
+        emit: Emit | None = None,
+        journal_dir: Path | None = None,
+    ) -> None:
         self.ctx = ctx
         self.run_id = run_id
         self.record = read_run(run_id, journal_dir)
@@ -78,7 +97,9 @@ class Rollback:
             bucket.append(text)
         self.emit(LogLine(text, level))
 
-    def _undo(self, label: str, call: str, fn: Any, params: dict, *, retry_conflict: bool = False) -> bool:
+    def _undo(
+        self, label: str, call: str, fn: Any, params: dict, *, retry_conflict: bool = False
+    ) -> bool:
         """Make one undo call, journaled; NoSuchEntity = already gone; DeleteConflict retried."""
         deadline = self.clock.now() + self.settings.conflict_timeout
         attempt = 0
@@ -88,19 +109,26 @@ class Rollback:
                 fn(**params)
             except ClientError as exc:
                 code = error_code(exc)
-                self.journal.error(seq, call, code, exc.response.get("Error", {}).get("Message", ""))
+                self.journal.error(
+                    seq, call, code, exc.response.get("Error", {}).get("Message", "")
+                )
                 if code in GONE_CODES:
                     self._note(self.result.already_gone, f"{label}: already gone")
                     return True
                 if code == "DeleteConflict" and retry_conflict and self.clock.now() < deadline:
-                    delay = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** attempt)
+                    delay = min(self.settings.backoff_cap, self.settings.backoff_base * 2**attempt)
                     delay *= random.uniform(0.5, 1.0)
                     attempt += 1
-                    self.emit(LogLine(f"{label}: DeleteConflict, retrying in {delay:.1f} s", "warning"))
+                    self.emit(
+                        LogLine(f"{label}: DeleteConflict, retrying in {delay:.1f} s", "warning")
+                    )
                     self.clock.sleep(delay)
                     continue
-                self._note(self.result.failed, f"{label}: {code}: {exc.response.get('Error', {}).get('Message', '')}",
-                           "error")
+                self._note(
+                    self.result.failed,
+                    f"{label}: {code}: {exc.response.get('Error', {}).get('Message', '')}",
+                    "error",
+                )
                 return False
             self.journal.done(seq, call)
             self._note(self.result.undone, label)
@@ -109,8 +137,13 @@ class Rollback:
     # -- instances ----------------------------------------------------------------------------------
     def _live_association(self, instance_id: str) -> dict | None:
         reply = self.ec2.describe_iam_instance_profile_associations(
-            Filters=[{"Name": "instance-id", "Values": [instance_id]}])
-        live = [a for a in reply["IamInstanceProfileAssociations"] if a["State"] in ("associating", "associated")]
+            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
+        )
+        live = [
+            a
+            for a in reply["IamInstanceProfileAssociations"]
+            if a["State"] in ("associating", "associated")
+        ]
         return live[0] if live else None
 
     def _restore_instance(self, first_call: JournalCall) -> None:
@@ -122,40 +155,67 @@ class Rollback:
         current = self._live_association(instance_id)
         current_name = current["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] if current else None
         if current is not None and current_name != ours:
-            self._note(self.result.notes, f"{instance_id}: now holds {current_name}, not ours: left alone")
+            self._note(
+                self.result.notes, f"{instance_id}: now holds {current_name}, not ours: left alone"
+            )
             return
         previous_name = previous_arn.rsplit("/", 1)[-1] if previous_arn else None
         if current is None:
             if previous_name is None:
-                self._note(self.result.already_gone, f"{instance_id}: no association: nothing to undo")
+                self._note(
+                    self.result.already_gone, f"{instance_id}: no association: nothing to undo"
+                )
                 return
-            self._undo(f"{instance_id}: re-associate {previous_name}", "ec2.AssociateIamInstanceProfile",
-                       self.ec2.associate_iam_instance_profile,
-                       {"InstanceId": instance_id, "IamInstanceProfile": {"Name": previous_name}})
+            self._undo(
+                f"{instance_id}: re-associate {previous_name}",
+                "ec2.AssociateIamInstanceProfile",
+                self.ec2.associate_iam_instance_profile,
+                {"InstanceId": instance_id, "IamInstanceProfile": {"Name": previous_name}},
+            )
             return
         if previous_name is None:
-            self._undo(f"{instance_id}: disassociate {ours}", "ec2.DisassociateIamInstanceProfile",
-                       self.ec2.disassociate_iam_instance_profile, {"AssociationId": current["AssociationId"]})
+            self._undo(
+                f"{instance_id}: disassociate {ours}",
+                "ec2.DisassociateIamInstanceProfile",
+                self.ec2.disassociate_iam_instance_profile,
+                {"AssociationId": current["AssociationId"]},
+            )
             return
-        self._undo(f"{instance_id}: restore {previous_name}", "ec2.ReplaceIamInstanceProfileAssociation",
-                   self.ec2.replace_iam_instance_profile_association,
-                   {"AssociationId": current["AssociationId"], "IamInstanceProfile": {"Name": previous_name}})
+        self._undo(
+            f"{instance_id}: restore {previous_name}",
+            "ec2.ReplaceIamInstanceProfileAssociation",
+            self.ec2.replace_iam_instance_profile_association,
+            {
+                "AssociationId": current["AssociationId"],
+                "IamInstanceProfile": {"Name": previous_name},
+            },
+        )
 
     def _restore_instances(self, calls: list[JournalCall]) -> None:
         first_per_instance: dict[str, JournalCall] = {}
         for call in calls:  # the first call per instance carries its state before the run
             if call.call in INSTANCE_CALLS:
                 first_per_instance.setdefault(call.extra.get("instance_id", ""), call)
-        touched = {c.extra.get("instance_id") for c in calls if c.call in INSTANCE_CALLS and c.outcome != "error"}
+        touched = {
+            c.extra.get("instance_id")
+            for c in calls
+            if c.call in INSTANCE_CALLS and c.outcome != "error"
+        }
         targets = [c for i, c in first_per_instance.items() if i in touched]
         if not targets:
             return
-        with ThreadPoolExecutor(max_workers=max(1, self.settings.concurrency), thread_name_prefix="rollback") as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, self.settings.concurrency), thread_name_prefix="rollback"
+        ) as pool:
             for future in [pool.submit(self._restore_instance, c) for c in targets]:
                 try:
                     future.result()
                 except Exception as exc:  # noqa: BLE001 - one instance's failure must not stop the rest
-                    self._note(self.result.failed, f"instance restore: {type(exc).__name__}: {exc}", "error")
+                    self._note(
+                        self.result.failed,
+                        f"instance restore: {type(exc).__name__}: {exc}",
+                        "error",
+                    )
 
     # -- IAM --------------------------------------------------------------------------------------------
     def _delete_policy(self, arn: str) -> None:
@@ -172,19 +232,33 @@ class Rollback:
                 self._note(self.result.already_gone, f"policy {arn}: already gone")
                 return
             raise
-        holders = [r["RoleName"] for r in entities.get("PolicyRoles", [])] + \
-            [u["UserName"] for u in entities.get("PolicyUsers", [])] + \
-            [g["GroupName"] for g in entities.get("PolicyGroups", [])]
+        holders = (
+            [r["RoleName"] for r in entities.get("PolicyRoles", [])]
+            + [u["UserName"] for u in entities.get("PolicyUsers", [])]
+            + [g["GroupName"] for g in entities.get("PolicyGroups", [])]
+        )
         if holders:
-            self._note(self.result.failed, f"policy {arn}: still attached to {', '.join(holders)}: not deleted",
-                       "error")
+            self._note(
+                self.result.failed,
+                f"policy {arn}: still attached to {', '.join(holders)}: not deleted",
+                "error",
+            )
             return
         for version in self.iam.list_policy_versions(PolicyArn=arn)["Versions"]:
             if not version["IsDefaultVersion"]:
-                self._undo(f"policy {arn}: delete version {version['VersionId']}", "iam.DeletePolicyVersion",
-                           self.iam.delete_policy_version, {"PolicyArn": arn, "VersionId": version["VersionId"]})
-        self._undo(f"delete policy {arn}", "iam.DeletePolicy", self.iam.delete_policy, {"PolicyArn": arn},
-                   retry_conflict=True)
+                self._undo(
+                    f"policy {arn}: delete version {version['VersionId']}",
+                    "iam.DeletePolicyVersion",
+                    self.iam.delete_policy_version,
+                    {"PolicyArn": arn, "VersionId": version["VersionId"]},
+                )
+        self._undo(
+            f"delete policy {arn}",
+            "iam.DeletePolicy",
+            self.iam.delete_policy,
+            {"PolicyArn": arn},
+            retry_conflict=True,
+        )
 
     def _restore_version(self, call: JournalCall) -> None:
         arn = call.params["PolicyArn"]
@@ -198,41 +272,73 @@ class Rollback:
                 self._note(self.result.already_gone, f"policy {arn}: already gone")
                 return
             raise
-        if ours is None:  # killed mid-call: ours is the newest version that is not the previous default
-            candidates = sorted((v for v in versions if v["VersionId"] != previous), key=lambda v: v["CreateDate"])
+        if (
+            ours is None
+        ):  # killed mid-call: ours is the newest version that is not the previous default
+            candidates = sorted(
+                (v for v in versions if v["VersionId"] != previous), key=lambda v: v["CreateDate"]
+            )
             ours = candidates[-1]["VersionId"] if candidates else None
         if ours is None:
             self._note(self.result.already_gone, f"policy {arn}: our version is gone")
             return
         if policy["DefaultVersionId"] == ours and previous:
-            self._undo(f"policy {arn}: make {previous} the default again", "iam.SetDefaultPolicyVersion",
-                       self.iam.set_default_policy_version, {"PolicyArn": arn, "VersionId": previous})
-        self._undo(f"policy {arn}: delete version {ours}", "iam.DeletePolicyVersion",
-                   self.iam.delete_policy_version, {"PolicyArn": arn, "VersionId": ours})
+            self._undo(
+                f"policy {arn}: make {previous} the default again",
+                "iam.SetDefaultPolicyVersion",
+                self.iam.set_default_policy_version,
+                {"PolicyArn": arn, "VersionId": previous},
+            )
+        self._undo(
+            f"policy {arn}: delete version {ours}",
+            "iam.DeletePolicyVersion",
+            self.iam.delete_policy_version,
+            {"PolicyArn": arn, "VersionId": ours},
+        )
 
     def _undo_iam(self, call: JournalCall) -> None:
         p = call.params
         if call.call == "iam.AddRoleToInstanceProfile":
-            self._undo(f"remove role {p['RoleName']} from instance profile {p['InstanceProfileName']}",
-                       "iam.RemoveRoleFromInstanceProfile", self.iam.remove_role_from_instance_profile,
-                       {"InstanceProfileName": p["InstanceProfileName"], "RoleName": p["RoleName"]})
+            self._undo(
+                f"remove role {p['RoleName']} from instance profile {p['InstanceProfileName']}",
+                "iam.RemoveRoleFromInstanceProfile",
+                self.iam.remove_role_from_instance_profile,
+                {"InstanceProfileName": p["InstanceProfileName"], "RoleName": p["RoleName"]},
+            )
         elif call.call == "iam.CreateInstanceProfile":
-            self._undo(f"delete instance profile {p['InstanceProfileName']}", "iam.DeleteInstanceProfile",
-                       self.iam.delete_instance_profile, {"InstanceProfileName": p["InstanceProfileName"]},
-                       retry_conflict=True)
+            self._undo(
+                f"delete instance profile {p['InstanceProfileName']}",
+                "iam.DeleteInstanceProfile",
+                self.iam.delete_instance_profile,
+                {"InstanceProfileName": p["InstanceProfileName"]},
+                retry_conflict=True,
+            )
         elif call.call == "iam.AttachRolePolicy":
-            self._undo(f"detach {p['PolicyArn']} from role {p['RoleName']}", "iam.DetachRolePolicy",
-                       self.iam.detach_role_policy, {"RoleName": p["RoleName"], "PolicyArn": p["PolicyArn"]})
+            self._undo(
+                f"detach {p['PolicyArn']} from role {p['RoleName']}",
+                "iam.DetachRolePolicy",
+                self.iam.detach_role_policy,
+                {"RoleName": p["RoleName"], "PolicyArn": p["PolicyArn"]},
+            )
         elif call.call == "iam.CreateRole":
-            self._undo(f"delete role {p['RoleName']}", "iam.DeleteRole", self.iam.delete_role,
-                       {"RoleName": p["RoleName"]}, retry_conflict=True)
+            self._undo(
+                f"delete role {p['RoleName']}",
+                "iam.DeleteRole",
+                self.iam.delete_role,
+                {"RoleName": p["RoleName"]},
+                retry_conflict=True,
+            )
         elif call.call == "iam.CreatePolicyVersion":
             self._restore_version(call)
         elif call.call == "iam.CreatePolicy":
             self._delete_policy((call.result or {}).get("arn") or call.extra.get("arn"))
         elif call.call == "iam.DeletePolicyVersion":
-            self._note(self.result.notes, f"policy {p['PolicyArn']}: version {p['VersionId']} was deleted to make "
-                       "room (IAM keeps five) and cannot be restored", "warning")
+            self._note(
+                self.result.notes,
+                f"policy {p['PolicyArn']}: version {p['VersionId']} was deleted to make "
+                "room (IAM keeps five) and cannot be restored",
+                "warning",
+            )
 
     def run(self) -> RollbackResult:
         """Undo the run. Safe to repeat: what is already undone counts as done."""

@@ -18,7 +18,7 @@ class BucketSize:
     burst: float
     refill_per_s: float
 
-    def scaled(self, factor: float) -> "BucketSize":
+    def scaled(self, factor: float) -> BucketSize:
         """Both sizes times `factor`; the burst never drops below one call."""
         return BucketSize(max(1.0, self.burst * factor), self.refill_per_s * factor)
 
@@ -47,7 +47,9 @@ class TokenBucket:
     def _refill(self) -> None:
         now = self._clock.now()
         if now > self._stamp:
-            self._tokens = min(self.size.burst, self._tokens + (now - self._stamp) * self.size.refill_per_s)
+            self._tokens = min(
+                self.size.burst, self._tokens + (now - self._stamp) * self.size.refill_per_s
+            )
         self._stamp = max(self._stamp, now)
 
     def try_acquire(self) -> float:

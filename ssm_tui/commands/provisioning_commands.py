@@ -51,35 +51,80 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
         add_policy_option_flags(parser)
         group = parser.add_argument_group("what to create and attach")
-        group.add_argument("--policy-name", default="SessionManagerPermissions", metavar="NAME",
-                           help="managed policy name (default SessionManagerPermissions)")
-        group.add_argument("--role-name", default="SessionManagerInstanceRole", metavar="NAME",
-                           help="role name (default SessionManagerInstanceRole)")
-        group.add_argument("--instance-profile-name", metavar="NAME",
-                           help="instance profile name (default: the role name, as the console does)")
-        group.add_argument("--existing-role", action="store_true",
-                           help="the role exists already: attach only the permissions it does not grant yet")
-        group.add_argument("--instances", nargs="+", default=[], metavar="ID", help="instance ids to attach to")
-        group.add_argument("--replace", action="store_true",
-                           help="replace another instance profile on these instances (default: skip them)")
+        group.add_argument(
+            "--policy-name",
+            default="SessionManagerPermissions",
+            metavar="NAME",
+            help="managed policy name (default SessionManagerPermissions)",
+        )
+        group.add_argument(
+            "--role-name",
+            default="SessionManagerInstanceRole",
+            metavar="NAME",
+            help="role name (default SessionManagerInstanceRole)",
+        )
+        group.add_argument(
+            "--instance-profile-name",
+            metavar="NAME",
+            help="instance profile name (default: the role name, as the console does)",
+        )
+        group.add_argument(
+            "--existing-role",
+            action="store_true",
+            help="the role exists already: attach only the permissions it does not grant yet",
+        )
+        group.add_argument(
+            "--instances", nargs="+", default=[], metavar="ID", help="instance ids to attach to"
+        )
+        group.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace another instance profile on these instances (default: skip them)",
+        )
         run_group = parser.add_argument_group("how to run")
-        run_group.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+        run_group.add_argument(
+            "--dry-run", action="store_true", help="print the plan; change nothing"
+        )
         run_group.add_argument("--yes", "-y", action="store_true", help="apply without asking")
-        run_group.add_argument("--json", action="store_true", help="print the run's result document as JSON")
-        run_group.add_argument("--concurrency", type=_concurrency, default=16, metavar="N",
-                               help="instances attached in parallel (default 16)")
-        run_group.add_argument("--rate-scale", type=_positive_float, default=1.0, metavar="FACTOR",
-                               help="scale the client-side EC2 token buckets (default 1: burst 100, 5/s)")
-        run_group.add_argument("--propagation-timeout", type=_positive_float, default=120.0, metavar="SECONDS",
-                               help="how long to retry 'Invalid IAM Instance Profile name' (default 120)")
-        run_group.add_argument("--wait-online", type=_positive_float, default=None, metavar="SECONDS",
-                               help="afterwards, poll SSM until the instances are Online (up to SECONDS)")
+        run_group.add_argument(
+            "--json", action="store_true", help="print the run's result document as JSON"
+        )
+        run_group.add_argument(
+            "--concurrency",
+            type=_concurrency,
+            default=16,
+            metavar="N",
+            help="instances attached in parallel (default 16)",
+        )
+        run_group.add_argument(
+            "--rate-scale",
+            type=_positive_float,
+            default=1.0,
+            metavar="FACTOR",
+            help="scale the client-side EC2 token buckets (default 1: burst 100, 5/s)",
+        )
+        run_group.add_argument(
+            "--propagation-timeout",
+            type=_positive_float,
+            default=120.0,
+            metavar="SECONDS",
+            help="how long to retry 'Invalid IAM Instance Profile name' (default 120)",
+        )
+        run_group.add_argument(
+            "--wait-online",
+            type=_positive_float,
+            default=None,
+            metavar="SECONDS",
+            help="afterwards, poll SSM until the instances are Online (up to SECONDS)",
+        )
     elif name == "runs":
         parser.add_argument("--json", action="store_true", help="print the runs as JSON")
     elif name == "rollback":
         parser.add_argument("run_id", metavar="RUN_ID", help="the run to undo (see `ssm-tui runs`)")
         parser.add_argument("--yes", "-y", action="store_true", help="undo without asking")
-        parser.add_argument("--json", action="store_true", help="print the rollback's result as JSON")
+        parser.add_argument(
+            "--json", action="store_true", help="print the rollback's result as JSON"
+        )
 
 
 def _err(command: str, message: str) -> None:
@@ -91,7 +136,9 @@ def _confirm(command: str, question: str, assume_yes: bool) -> bool:
     if assume_yes:
         return True
     if not sys.stdin.isatty():
-        _err(command, "not confirmed: stdin is not a terminal; re-run with --yes to apply this plan")
+        _err(
+            command, "not confirmed: stdin is not a terminal; re-run with --yes to apply this plan"
+        )
         return False
     try:
         answer = input(f"{question} [y/N] ")
@@ -126,8 +173,12 @@ def run(args: argparse.Namespace, config: AppConfig) -> int:
 
 
 # -- apply ------------------------------------------------------------------------------------------
-_NAME_FLAGS = {"policy_name": "--policy-name", "role_name": "--role-name",
-               "instance_profile_name": "--instance-profile-name", "profile_name": "--instance-profile-name"}
+_NAME_FLAGS = {
+    "policy_name": "--policy-name",
+    "role_name": "--role-name",
+    "instance_profile_name": "--instance-profile-name",
+    "profile_name": "--instance-profile-name",
+}
 
 
 def _problem_line(problem: Any) -> str:
@@ -138,20 +189,32 @@ def _problem_line(problem: Any) -> str:
     return f"{flag}: {problem.message}"
 
 
-def _desired_from_args(args: argparse.Namespace, config: AppConfig, partition_hint: str | None = None):
+def _desired_from_args(
+    args: argparse.Namespace, config: AppConfig, partition_hint: str | None = None
+):
     """Validate flags and names; return (desired state, problems as lines)."""
     from ssm_tui.commands.policy_command import options_from_args
     from ssm_tui.planning import DesiredState
-    from ssm_tui.policy import ResourceNames, build_policy, ec2_trust_policy, validate_names, validate_options
+    from ssm_tui.policy import (
+        ResourceNames,
+        build_policy,
+        ec2_trust_policy,
+        validate_names,
+        validate_options,
+    )
     from ssm_tui.policy.validation import InvalidOptionsError, errors_only
 
     options = options_from_args(args, config)
     names = ResourceNames(args.policy_name, args.role_name, args.instance_profile_name)
-    problems = list(errors_only(validate_options(options))) + list(errors_only(validate_names(names)))
+    problems = list(errors_only(validate_options(options))) + list(
+        errors_only(validate_names(names))
+    )
     lines = [_problem_line(p) for p in problems]
     bad_ids = [i for i in args.instances if not i.startswith("i-")]
     if bad_ids:
-        lines.append(f"--instances: not instance ids (they look like i-0123456789abcdef0): {', '.join(bad_ids)}")
+        lines.append(
+            f"--instances: not instance ids (they look like i-0123456789abcdef0): {', '.join(bad_ids)}"
+        )
     if lines:
         return None, lines
     try:
@@ -188,8 +251,10 @@ def _print_event(event: object) -> None:
     from ssm_tui.planning.progress import LogLine, StepFinished
 
     if isinstance(event, StepFinished):
-        print(f"  [{event.outcome}] {event.description.split(' — ')[0].strip()} {event.detail}".rstrip(),
-              file=sys.stderr)
+        print(
+            f"  [{event.outcome}] {event.description.split(' — ')[0].strip()} {event.detail}".rstrip(),
+            file=sys.stderr,
+        )
     elif isinstance(event, LogLine) and event.level != "info":
         print(f"  {event.level}: {event.text}", file=sys.stderr)
 
@@ -234,10 +299,14 @@ def _dry_run_document(plan) -> dict:
     return {
         "dry_run": True,
         "ok": True,
-        "steps": [{"action": s.action.value, "resource": s.resource, "name": s.name, "reason": s.reason}
-                  for s in plan.steps],
-        "instances": [{"instance_id": s.instance_id, "action": s.action.value, "reason": s.reason}
-                      for s in plan.instance_steps],
+        "steps": [
+            {"action": s.action.value, "resource": s.resource, "name": s.name, "reason": s.reason}
+            for s in plan.steps
+        ],
+        "instances": [
+            {"instance_id": s.instance_id, "action": s.action.value, "reason": s.reason}
+            for s in plan.instance_steps
+        ],
     }
 
 
@@ -257,13 +326,17 @@ def _execute(ctx: Any, plan: Any, args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, on_interrupt)
     try:
-        runner = ApplyRunner(ctx, plan, settings=_settings_from_args(args), emit=_print_event, cancelled=cancelled)
+        runner = ApplyRunner(
+            ctx, plan, settings=_settings_from_args(args), emit=_print_event, cancelled=cancelled
+        )
         print(f"Run {runner.run_id} (journal {runner.journal.path})", file=sys.stderr)
         result = runner.run()
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.wait_online and not cancelled.is_set():
-        _wait_online(ctx, [i.instance_id for i in result.instances if i.outcome == "ok"], args.wait_online)
+        _wait_online(
+            ctx, [i.instance_id for i in result.instances if i.outcome == "ok"], args.wait_online
+        )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -294,8 +367,11 @@ def _wait_online(ctx: Any, instance_ids: list[str], timeout: float) -> None:
         time.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
     print(f"SSM: {len(online)}/{len(instance_ids)} instance(s) Online.", file=sys.stderr)
     if len(online) < len(instance_ids):
-        print("  The agent may take up to ~30 min to register with the new role; rebooting the instance or "
-              "restarting the SSM agent makes it pick the credentials up now.", file=sys.stderr)
+        print(
+            "  The agent may take up to ~30 min to register with the new role; rebooting the instance or "
+            "restarting the SSM agent makes it pick the credentials up now.",
+            file=sys.stderr,
+        )
 
 
 # -- runs and rollback -------------------------------------------------------------------------------
@@ -304,8 +380,22 @@ def _runs(args: argparse.Namespace, config: AppConfig) -> int:
 
     runs = list_runs()
     if args.json:
-        print(json.dumps([{"run_id": r.run_id, "status": r.status, "started": r.started, "finished": r.finished,
-                           "changes": r.changes, **r.summary} for r in runs], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "run_id": r.run_id,
+                        "status": r.status,
+                        "started": r.started,
+                        "finished": r.finished,
+                        "changes": r.changes,
+                        **r.summary,
+                    }
+                    for r in runs
+                ],
+                indent=2,
+            )
+        )
         return EXIT_OK
     if not runs:
         print(f"No runs in {runs_directory()}.")
@@ -313,8 +403,10 @@ def _runs(args: argparse.Namespace, config: AppConfig) -> int:
     print(f"{'RUN':<29} {'STATUS':<12} {'CHANGES':>7}  ROLE / PROFILE / INSTANCES")
     for r in runs:
         s = r.summary
-        print(f"{r.run_id:<29} {r.status:<12} {r.changes:>7}  {s.get('role_name', '?')} / "
-              f"{s.get('profile_name', '?')} / {len(s.get('instance_ids', []))}")
+        print(
+            f"{r.run_id:<29} {r.status:<12} {r.changes:>7}  {s.get('role_name', '?')} / "
+            f"{s.get('profile_name', '?')} / {len(s.get('instance_ids', []))}"
+        )
     return EXIT_OK
 
 
@@ -328,10 +420,17 @@ def _rollback(args: argparse.Namespace, config: AppConfig) -> int:
         return EXIT_BAD_INPUT
     undoable = [c for c in record.calls if c.outcome != "error"]
     out = sys.stderr if args.json else sys.stdout
-    print(f"Run {record.run_id} ({record.status}): {len(undoable)} call(s) to undo, newest first:", file=out)
+    print(
+        f"Run {record.run_id} ({record.status}): {len(undoable)} call(s) to undo, newest first:",
+        file=out,
+    )
     for call in reversed(undoable):
         target = call.extra.get("instance_id") or next(iter(call.params.values()), "")
-        print(f"  undo {call.call} {target}" + (" (outcome unknown)" if call.outcome == "unknown" else ""), file=out)
+        print(
+            f"  undo {call.call} {target}"
+            + (" (outcome unknown)" if call.outcome == "unknown" else ""),
+            file=out,
+        )
     if config.read_only:
         print("--read-only: nothing changed.", file=out)
         return EXIT_OK
@@ -345,8 +444,10 @@ def _rollback(args: argparse.Namespace, config: AppConfig) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
-        print(f"Rollback of {args.run_id} {'complete' if result.ok else 'INCOMPLETE'}: "
-              f"{len(result.undone)} undone, {len(result.already_gone)} already gone, {len(result.failed)} failed.")
+        print(
+            f"Rollback of {args.run_id} {'complete' if result.ok else 'INCOMPLETE'}: "
+            f"{len(result.undone)} undone, {len(result.already_gone)} already gone, {len(result.failed)} failed."
+        )
         for line in result.failed + result.notes:
             print(f"  {line}")
     return EXIT_OK if result.ok else EXIT_FAILED

@@ -51,7 +51,9 @@ def _canonical_statement(statement: Mapping[str, object]) -> str:
         condition = statement["Condition"]
         if isinstance(condition, Mapping):
             canonical["Condition"] = {
-                op: {k: sorted(_as_list(v)) for k, v in sorted(body.items())} if isinstance(body, Mapping) else body
+                op: {k: sorted(_as_list(v)) for k, v in sorted(body.items())}
+                if isinstance(body, Mapping)
+                else body
                 for op, body in sorted(condition.items())
             }
     return json.dumps(canonical, sort_keys=True)
@@ -59,7 +61,7 @@ def _canonical_statement(statement: Mapping[str, object]) -> str:
 
 def canonical_document(document: Mapping[str, object] | None) -> tuple[str, ...]:
     """A hashable form in which equal meanings compare equal (Sid and ordering ignored)."""
-    return tuple(sorted(set(_canonical_statement(s) for s in _statements(document))))
+    return tuple(sorted({_canonical_statement(s) for s in _statements(document)}))
 
 
 def documents_equal(a: Mapping[str, object] | None, b: Mapping[str, object] | None) -> bool:
@@ -91,13 +93,24 @@ def _grants(statement: Mapping[str, object], action: str, resource: str) -> bool
     if statement.get("Effect") != "Allow" or "Condition" in statement:
         return False
     if "NotAction" in statement:
-        if any(_pattern_covers(p, action, case_insensitive=True) for p in _as_list(statement["NotAction"])):
+        if any(
+            _pattern_covers(p, action, case_insensitive=True)
+            for p in _as_list(statement["NotAction"])
+        ):
             return False
-    elif not any(_pattern_covers(p, action, case_insensitive=True) for p in _as_list(statement.get("Action"))):
+    elif not any(
+        _pattern_covers(p, action, case_insensitive=True) for p in _as_list(statement.get("Action"))
+    ):
         return False
     if "NotResource" in statement:
-        return not any(_pattern_covers(p, resource, case_insensitive=False) for p in _as_list(statement["NotResource"]))
-    return any(_pattern_covers(p, resource, case_insensitive=False) for p in _as_list(statement.get("Resource")))
+        return not any(
+            _pattern_covers(p, resource, case_insensitive=False)
+            for p in _as_list(statement["NotResource"])
+        )
+    return any(
+        _pattern_covers(p, resource, case_insensitive=False)
+        for p in _as_list(statement.get("Resource"))
+    )
 
 
 def _denied(statements: list[Mapping[str, object]], action: str, resource: str) -> bool:
@@ -111,7 +124,9 @@ def _denied(statements: list[Mapping[str, object]], action: str, resource: str) 
     return False
 
 
-def uncovered_document(desired: Mapping[str, object], existing: Iterable[Mapping[str, object]]) -> dict | None:
+def uncovered_document(
+    desired: Mapping[str, object], existing: Iterable[Mapping[str, object]]
+) -> dict | None:
     """The part of `desired` that the `existing` documents do not already grant, or None if all is granted.
 
     Used when attaching to a role picked on the Roles tab: we attach only what is missing, never
@@ -121,16 +136,22 @@ def uncovered_document(desired: Mapping[str, object], existing: Iterable[Mapping
     existing_statements = [s for doc in existing for s in _statements(doc)]
     kept: list[dict] = []
     for statement in _statements(desired):
-        if statement.get("Effect") != "Allow" or "Condition" in statement or "NotAction" in statement \
-                or "NotResource" in statement:
+        if (
+            statement.get("Effect") != "Allow"
+            or "Condition" in statement
+            or "NotAction" in statement
+            or "NotResource" in statement
+        ):
             kept.append(dict(statement))
             continue
         actions = _as_list(statement.get("Action"))
         resources = _as_list(statement.get("Resource"))
         missing_actions = [
-            a for a in actions
+            a
+            for a in actions
             if not all(
-                any(_grants(s, a, r) for s in existing_statements) and not _denied(existing_statements, a, r)
+                any(_grants(s, a, r) for s in existing_statements)
+                and not _denied(existing_statements, a, r)
                 for r in resources
             )
         ]

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 MANAGED_TAG_KEY = "ssm-tui:managed"
 MANAGED_TAG_VALUE = "true"
-EC2_SERVICES = ("ec2.amazonaws.com", "ec2.amazonaws.com.cn")  # the China partition's principal differs
+EC2_SERVICES = (
+    "ec2.amazonaws.com",
+    "ec2.amazonaws.com.cn",
+)  # the China partition's principal differs
 
 # Instance states in which an association cannot be made (the batch continues without them).
 UNATTACHABLE_STATES = ("pending", "shutting-down", "terminated", "stopping")

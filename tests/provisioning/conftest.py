@@ -38,7 +38,10 @@ def fast_bucket() -> BucketSize:
 
 def launch(ctx, count: int, *, state: str = "running") -> list[str]:
     ec2 = ctx.client("ec2")
-    ids = [i["InstanceId"] for i in ec2.run_instances(ImageId=AMI, MinCount=count, MaxCount=count)["Instances"]]
+    ids = [
+        i["InstanceId"]
+        for i in ec2.run_instances(ImageId=AMI, MinCount=count, MaxCount=count)["Instances"]
+    ]
     if state == "stopped":
         ec2.stop_instances(InstanceIds=ids)
     elif state == "terminated":
@@ -46,9 +49,16 @@ def launch(ctx, count: int, *, state: str = "running") -> list[str]:
     return ids
 
 
-def desired_state(instance_ids=(), *, options: SessionManagerOptions | None = None, replace: bool = False,
-                  policy_name: str = "SsmPolicy", role_name: str = "SsmRole", profile_name: str | None = None,
-                  existing_role: bool = False) -> DesiredState:
+def desired_state(
+    instance_ids=(),
+    *,
+    options: SessionManagerOptions | None = None,
+    replace: bool = False,
+    policy_name: str = "SsmPolicy",
+    role_name: str = "SsmRole",
+    profile_name: str | None = None,
+    existing_role: bool = False,
+) -> DesiredState:
     options = options or SessionManagerOptions()
     return DesiredState(
         policy_name=policy_name,
@@ -73,13 +83,24 @@ def apply(ctx, desired: DesiredState, *, clock=None, settings=None, journal_dir=
     from ssm_tui.aws.apply_run import ApplyRunner
 
     plan = plan_for(ctx, desired)
-    runner = ApplyRunner(ctx, plan, clock=clock or ManualClock(), settings=settings or AttachSettings(concurrency=4),
-                         journal_dir=journal_dir, **kwargs)
+    runner = ApplyRunner(
+        ctx,
+        plan,
+        clock=clock or ManualClock(),
+        settings=settings or AttachSettings(concurrency=4),
+        journal_dir=journal_dir,
+        **kwargs,
+    )
     return plan, runner.run()
 
 
 def profile_of(ctx, instance_id: str) -> str | None:
     reply = ctx.client("ec2").describe_iam_instance_profile_associations(
-        Filters=[{"Name": "instance-id", "Values": [instance_id]}])
-    live = [a for a in reply["IamInstanceProfileAssociations"] if a["State"] in ("associating", "associated")]
+        Filters=[{"Name": "instance-id", "Values": [instance_id]}]
+    )
+    live = [
+        a
+        for a in reply["IamInstanceProfileAssociations"]
+        if a["State"] in ("associating", "associated")
+    ]
     return live[0]["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] if live else None

@@ -26,12 +26,16 @@ def test_fresh_apply_creates_exactly_the_expected_resources(ctx, xdg_state):
     assert iam.list_policy_tags(PolicyArn=policies[0]["Arn"])["Tags"] == [MANAGED]
     assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["SsmRole"]
     role = iam.get_role(RoleName="SsmRole")["Role"]
-    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "ec2.amazonaws.com"
+    }
     assert MANAGED in role["Tags"]
     attached = iam.list_attached_role_policies(RoleName="SsmRole")["AttachedPolicies"]
     assert [a["PolicyName"] for a in attached] == ["SsmPolicy"]
     profiles = iam.list_instance_profiles()["InstanceProfiles"]
-    assert [(p["InstanceProfileName"], [r["RoleName"] for r in p["Roles"]]) for p in profiles] == [("SsmRole", ["SsmRole"])]
+    assert [(p["InstanceProfileName"], [r["RoleName"] for r in p["Roles"]]) for p in profiles] == [
+        ("SsmRole", ["SsmRole"])
+    ]
     assert [profile_of(ctx, i) for i in ids] == ["SsmRole"] * 3
     assert {i.outcome for i in result.instances} == {"ok"}
 
@@ -39,8 +43,11 @@ def test_fresh_apply_creates_exactly_the_expected_resources(ctx, xdg_state):
 def test_second_apply_is_all_no_ops_and_makes_no_mutating_call(ctx, xdg_state):
     ids = launch(ctx, 2)
     apply(ctx, desired_state(ids))
-    recorders = [FaultInjector(ctx.client("iam")), FaultInjector(ctx.client("ec2")),
-                 FaultInjector(attach_client(ctx))]
+    recorders = [
+        FaultInjector(ctx.client("iam")),
+        FaultInjector(ctx.client("ec2")),
+        FaultInjector(attach_client(ctx)),
+    ]
     plan, result = apply(ctx, desired_state(ids))
     assert plan.changes == 0
     assert {s.action for s in plan.steps} == {Action.NOOP}
@@ -60,7 +67,7 @@ def test_changed_option_creates_exactly_one_new_default_version(ctx, xdg_state):
     arn = plan.policy_arn
     versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
     assert len(versions) == 2
-    default = [v for v in versions if v["IsDefaultVersion"]][0]["VersionId"]
+    default = next(v for v in versions if v["IsDefaultVersion"])["VersionId"]
     document = iam.get_policy_version(PolicyArn=arn, VersionId=default)["PolicyVersion"]["Document"]
     assert "logs:PutLogEvents" in json.dumps(document)
     assert plan_for(ctx, changed).changes == 0  # converged
@@ -82,7 +89,9 @@ def test_sixth_version_prunes_the_oldest_non_default(ctx, xdg_state):
 
 def test_profile_holding_another_role_is_refused_and_nothing_changes(ctx, xdg_state):
     iam = ctx.client("iam")
-    iam.create_role(RoleName="Other", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document))
+    iam.create_role(
+        RoleName="Other", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document)
+    )
     iam.create_instance_profile(InstanceProfileName="SsmRole")
     iam.add_role_to_instance_profile(InstanceProfileName="SsmRole", RoleName="Other")
     plan = plan_for(ctx, desired_state(launch(ctx, 1)))
@@ -97,7 +106,10 @@ def test_matching_unmanaged_resources_are_adopted_and_survive_rollback(ctx, xdg_
     iam.create_policy(PolicyName="SsmPolicy", PolicyDocument=json.dumps(desired.policy_document))
     iam.create_role(RoleName="SsmRole", AssumeRolePolicyDocument=json.dumps(desired.trust_document))
     plan, result = apply(ctx, desired)
-    assert [(s.action, s.resource) for s in plan.steps][:2] == [(Action.ADOPT, "policy"), (Action.ADOPT, "role")]
+    assert [(s.action, s.resource) for s in plan.steps][:2] == [
+        (Action.ADOPT, "policy"),
+        (Action.ADOPT, "role"),
+    ]
     assert result.ok
     rollback = rollback_run(ctx, result.run_id)
     assert rollback.ok, rollback.to_dict()
@@ -110,11 +122,15 @@ def test_matching_unmanaged_resources_are_adopted_and_survive_rollback(ctx, xdg_
 
 def _legacy_profile(ctx, instance_ids):
     iam = ctx.client("iam")
-    iam.create_role(RoleName="Legacy", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document))
+    iam.create_role(
+        RoleName="Legacy", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document)
+    )
     iam.create_instance_profile(InstanceProfileName="Legacy")
     iam.add_role_to_instance_profile(InstanceProfileName="Legacy", RoleName="Legacy")
     for instance_id in instance_ids:
-        ctx.client("ec2").associate_iam_instance_profile(IamInstanceProfile={"Name": "Legacy"}, InstanceId=instance_id)
+        ctx.client("ec2").associate_iam_instance_profile(
+            IamInstanceProfile={"Name": "Legacy"}, InstanceId=instance_id
+        )
 
 
 def test_other_profile_is_skipped_unless_replace_and_rollback_restores_it(ctx, xdg_state):
@@ -159,15 +175,34 @@ def test_terminated_instance_fails_and_the_batch_continues(ctx, xdg_state):
 
 def test_existing_role_gets_only_the_missing_permissions(ctx, xdg_state):
     iam = ctx.client("iam")
-    desired = desired_state(options=SessionManagerOptions(cloudwatch=True), role_name="AppRole", existing_role=True)
+    desired = desired_state(
+        options=SessionManagerOptions(cloudwatch=True), role_name="AppRole", existing_role=True
+    )
     iam.create_role(RoleName="AppRole", AssumeRolePolicyDocument=json.dumps(desired.trust_document))
-    core = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["ssm:UpdateInstanceInformation", "ssmmessages:*", "s3:GetEncryptionConfiguration"],
-         "Resource": "*"}]}
+    core = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "ssm:UpdateInstanceInformation",
+                    "ssmmessages:*",
+                    "s3:GetEncryptionConfiguration",
+                ],
+                "Resource": "*",
+            }
+        ],
+    }
     iam.put_role_policy(RoleName="AppRole", PolicyName="core", PolicyDocument=json.dumps(core))
     plan, result = apply(ctx, desired)
     assert result.ok
     assert Action.CREATE not in [s.action for s in plan.steps if s.resource == "role"]
-    document = iam.get_policy_version(PolicyArn=plan.policy_arn, VersionId="v1")["PolicyVersion"]["Document"]
+    document = iam.get_policy_version(PolicyArn=plan.policy_arn, VersionId="v1")["PolicyVersion"][
+        "Document"
+    ]
     text = json.dumps(document)
-    assert "logs:PutLogEvents" in text and "ssmmessages" not in text and "UpdateInstanceInformation" not in text
+    assert (
+        "logs:PutLogEvents" in text
+        and "ssmmessages" not in text
+        and "UpdateInstanceInformation" not in text
+    )

@@ -17,16 +17,30 @@ def _url(emulator) -> list[str]:
     return ["--endpoint-url", emulator.endpoint_url]
 
 
-def test_bad_input_exits_2_names_the_flag_and_changes_nothing(emulator, ctx, xdg_state, capsys, monkeypatch):
+def test_bad_input_exits_2_names_the_flag_and_changes_nothing(
+    emulator, ctx, xdg_state, capsys, monkeypatch
+):
     sent = record_every_request(monkeypatch)
-    code = main(["apply", *_url(emulator), "--s3-bucket", "Bad..Bucket", "--role-name", "no spaces allowed", "--yes"])
+    code = main(
+        [
+            "apply",
+            *_url(emulator),
+            "--s3-bucket",
+            "Bad..Bucket",
+            "--role-name",
+            "no spaces allowed",
+            "--yes",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "--s3-bucket" in err and "--role-name" in err
     assert sent == []  # not even a read: validation comes first
 
 
-def test_without_yes_and_without_a_terminal_it_prints_the_plan_and_exits_3(emulator, ctx, xdg_state, capsys):
+def test_without_yes_and_without_a_terminal_it_prints_the_plan_and_exits_3(
+    emulator, ctx, xdg_state, capsys
+):
     ids = launch(ctx, 1)
     assert main(["apply", *_url(emulator), "--instances", *ids]) == 3
     captured = capsys.readouterr()
@@ -35,7 +49,9 @@ def test_without_yes_and_without_a_terminal_it_prints_the_plan_and_exits_3(emula
     assert ctx.client("iam").list_roles()["Roles"] == []
 
 
-def test_dry_run_prints_the_plan_as_json_and_makes_no_mutating_call(emulator, ctx, xdg_state, capsys, monkeypatch):
+def test_dry_run_prints_the_plan_as_json_and_makes_no_mutating_call(
+    emulator, ctx, xdg_state, capsys, monkeypatch
+):
     ids = launch(ctx, 2)
     sent = record_every_request(monkeypatch)
     assert main(["apply", *_url(emulator), "--instances", *ids, "--dry-run", "--json"]) == 0
@@ -45,7 +61,9 @@ def test_dry_run_prints_the_plan_as_json_and_makes_no_mutating_call(emulator, ct
     assert sent and not [op for op in sent if is_mutating(op)]
 
 
-def test_yes_json_prints_the_result_document_and_exit_0_only_when_all_succeeded(emulator, ctx, xdg_state, capsys):
+def test_yes_json_prints_the_result_document_and_exit_0_only_when_all_succeeded(
+    emulator, ctx, xdg_state, capsys
+):
     ids = launch(ctx, 2)
     gone = launch(ctx, 1, state="terminated")
     assert main(["apply", *_url(emulator), "--instances", *ids, "--yes", "--json"]) == 0

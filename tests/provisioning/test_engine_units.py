@@ -41,18 +41,25 @@ def test_journal_survives_a_torn_last_line_and_marks_the_call_unknown(tmp_path):
         handle.write('{"run": "x", "kind": "do')
     record = read_run(journal.run_id, tmp_path)
     assert record.status == "incomplete"
-    assert [(c.call, c.outcome) for c in record.calls] == [("iam.CreateRole", "done"),
-                                                           ("iam.CreateInstanceProfile", "unknown")]
+    assert [(c.call, c.outcome) for c in record.calls] == [
+        ("iam.CreateRole", "done"),
+        ("iam.CreateInstanceProfile", "unknown"),
+    ]
     assert record.calls[0].result == {"arn": "arn:aws:iam::1:role/R"}
     assert [r.run_id for r in list_runs(tmp_path)] == [journal.run_id]
 
 
 def test_every_journal_line_is_json_with_run_id_and_sequence(tmp_path):
     journal = Journal("run-1", tmp_path)
-    seq = journal.intent("ec2.AssociateIamInstanceProfile", {"InstanceId": "i-1"}, previous_profile_arn=None)
+    seq = journal.intent(
+        "ec2.AssociateIamInstanceProfile", {"InstanceId": "i-1"}, previous_profile_arn=None
+    )
     journal.error(seq, "ec2.AssociateIamInstanceProfile", "IncorrectState", "existing association")
     lines = [json.loads(line) for line in journal.path.read_text().splitlines()]
-    assert [(line["run"], line["seq"], line["kind"]) for line in lines] == [("run-1", 1, "intent"), ("run-1", 2, "error")]
+    assert [(line["run"], line["seq"], line["kind"]) for line in lines] == [
+        ("run-1", 1, "intent"),
+        ("run-1", 2, "error"),
+    ]
     assert lines[0]["previous_profile_arn"] is None
 
 
@@ -67,7 +74,9 @@ def test_a_thousand_instance_results_become_a_handful_of_messages():
     forward.flush()
     batches = [m for m in posted if isinstance(m, RunEvents)]
     assert len(batches) < 100
-    assert [r.instance_id for b in batches for r in b.results] == [f"i-{n:04d}" for n in range(1000)]
+    assert [r.instance_id for b in batches for r in b.results] == [
+        f"i-{n:04d}" for n in range(1000)
+    ]
     assert sum(len(b.lines) for b in batches) == 1000
     assert isinstance(posted[0], StepChanged)
     progress = [m for m in posted if isinstance(m, FanOutChanged)]

@@ -69,7 +69,9 @@ def test_propagation_delay_longer_than_the_timeout_fails_clearly(ctx, xdg_state)
     clock = ManualClock()
     faults = attach_faults(ctx)
     window = invisible_for(clock, 130)
-    faults.fail("AssociateIamInstanceProfile", "InvalidParameterValue", PROPAGATION_MESSAGES[0], when=window)
+    faults.fail(
+        "AssociateIamInstanceProfile", "InvalidParameterValue", PROPAGATION_MESSAGES[0], when=window
+    )
     _, result = apply(ctx, desired_state(ids), clock=clock)
     assert not result.ok
     for item in result.instances:
@@ -83,8 +85,9 @@ def test_propagation_delay_longer_than_the_timeout_fails_clearly(ctx, xdg_state)
 def test_moto_style_no_such_entity_on_associate_is_treated_as_propagation(ctx, xdg_state):
     ids = launch(ctx, 1)
     clock = ManualClock()
-    attach_faults(ctx).fail("AssociateIamInstanceProfile", "NoSuchEntity", "Instance profile SsmRole not found",
-                            times=3)
+    attach_faults(ctx).fail(
+        "AssociateIamInstanceProfile", "NoSuchEntity", "Instance profile SsmRole not found", times=3
+    )
     _, result = apply(ctx, desired_state(ids), clock=clock)
     assert result.ok and result.instances[0].attempts == 4
 
@@ -92,7 +95,9 @@ def test_moto_style_no_such_entity_on_associate_is_treated_as_propagation(ctx, x
 def test_other_client_errors_fail_fast_without_retrying(ctx, xdg_state):
     ids = launch(ctx, 2)
     faults = attach_faults(ctx)
-    faults.fail("AssociateIamInstanceProfile", "UnauthorizedOperation", "You are not authorized", status=403)
+    faults.fail(
+        "AssociateIamInstanceProfile", "UnauthorizedOperation", "You are not authorized", status=403
+    )
     _, result = apply(ctx, desired_state(ids))
     assert [(i.outcome, i.attempts) for i in result.instances] == [("failed", 1), ("failed", 1)]
     assert "UnauthorizedOperation" in result.instances[0].detail
@@ -100,7 +105,9 @@ def test_other_client_errors_fail_fast_without_retrying(ctx, xdg_state):
 
 
 @pytest.mark.parametrize("concurrency", [1, 4])
-def test_request_limit_storm_stays_under_the_bucket_and_every_instance_finishes(ctx, xdg_state, concurrency):
+def test_request_limit_storm_stays_under_the_bucket_and_every_instance_finishes(
+    ctx, xdg_state, concurrency
+):
     """With one worker the send times on the manual clock are exact, so the bucket bound is
     checked strictly; with four, a worker's send can be stamped after another's sleep moved the
     shared clock, so the bound allows the calls in flight."""
@@ -115,7 +122,6 @@ def test_request_limit_storm_stays_under_the_bucket_and_every_instance_finishes(
     def stamp(request, forward):
         with lock:
             sent_at.append(clock.now())
-        return None
 
     faults.intercept("AssociateIamInstanceProfile", stamp)
     storm = {"left": 12}
@@ -125,8 +131,13 @@ def test_request_limit_storm_stays_under_the_bucket_and_every_instance_finishes(
             storm["left"] -= 1
             return storm["left"] >= 0
 
-    faults.fail("AssociateIamInstanceProfile", "RequestLimitExceeded", "Request limit exceeded.", status=503,
-                when=in_storm)
+    faults.fail(
+        "AssociateIamInstanceProfile",
+        "RequestLimitExceeded",
+        "Request limit exceeded.",
+        status=503,
+        when=in_storm,
+    )
     _, result = apply(ctx, desired_state(ids), clock=clock, settings=settings)
     assert result.ok, result.to_dict()
     assert len(result.instances) == 8 and {i.outcome for i in result.instances} == {"ok"}
@@ -135,14 +146,23 @@ def test_request_limit_storm_stays_under_the_bucket_and_every_instance_finishes(
     for i, first in enumerate(times):  # any window holds at most burst + refill * width calls
         for j in range(i, len(times)):
             in_flight = concurrency - 1
-            assert j - i + 1 <= bucket.burst + bucket.refill_per_s * (times[j] - first) + in_flight + 1e-6
+            assert (
+                j - i + 1
+                <= bucket.burst + bucket.refill_per_s * (times[j] - first) + in_flight + 1e-6
+            )
 
 
 @pytest.mark.parametrize("code,status", [("InternalError", 500), ("Unavailable", 503)])
 def test_5xx_is_retried(ctx, xdg_state, code, status):
     ids = launch(ctx, 2)
     faults = attach_faults(ctx)
-    faults.fail("AssociateIamInstanceProfile", code, "We encountered an internal error.", status=status, times=3)
+    faults.fail(
+        "AssociateIamInstanceProfile",
+        code,
+        "We encountered an internal error.",
+        status=status,
+        times=3,
+    )
     _, result = apply(ctx, desired_state(ids), clock=ManualClock())
     assert result.ok, result.to_dict()
     assert sum(i.attempts for i in result.instances) == 2 + 3
@@ -156,11 +176,15 @@ def test_read_timeout_after_success_is_not_a_failure(ctx, xdg_state):
     assert result.ok, result.to_dict()
     assert "reading back" in result.instances[0].detail
     associations = ctx.client("ec2").describe_iam_instance_profile_associations(
-        Filters=[{"Name": "instance-id", "Values": ids}])["IamInstanceProfileAssociations"]
+        Filters=[{"Name": "instance-id", "Values": ids}]
+    )["IamInstanceProfileAssociations"]
     assert len(associations) == 1
     # the journal shows the lost call, the retry's IncorrectState, and rollback still undoes it
     calls = read_run(result.run_id).calls
-    assert [c.outcome for c in calls if c.call == "ec2.AssociateIamInstanceProfile"] == ["unknown", "error"]
+    assert [c.outcome for c in calls if c.call == "ec2.AssociateIamInstanceProfile"] == [
+        "unknown",
+        "error",
+    ]
     assert rollback_run(ctx, result.run_id, clock=ManualClock()).ok
     assert profile_of(ctx, ids[0]) is None
 
@@ -168,10 +192,14 @@ def test_read_timeout_after_success_is_not_a_failure(ctx, xdg_state):
 def test_read_timeout_after_a_successful_replace_is_not_a_failure(ctx, xdg_state):
     ids = launch(ctx, 1)
     iam = ctx.client("iam")
-    iam.create_role(RoleName="Legacy", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document))
+    iam.create_role(
+        RoleName="Legacy", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document)
+    )
     iam.create_instance_profile(InstanceProfileName="Legacy")
     iam.add_role_to_instance_profile(InstanceProfileName="Legacy", RoleName="Legacy")
-    ctx.client("ec2").associate_iam_instance_profile(IamInstanceProfile={"Name": "Legacy"}, InstanceId=ids[0])
+    ctx.client("ec2").associate_iam_instance_profile(
+        IamInstanceProfile={"Name": "Legacy"}, InstanceId=ids[0]
+    )
     attach_faults(ctx).read_timeout_after_success("ReplaceIamInstanceProfileAssociation")
     _, result = apply(ctx, desired_state(ids, replace=True), clock=ManualClock())
     assert result.ok, result.to_dict()
@@ -182,8 +210,13 @@ def test_delete_conflict_during_rollback_is_retried(ctx, xdg_state):
     ids = launch(ctx, 1)
     _, result = apply(ctx, desired_state(ids))
     iam_faults = FaultInjector(ctx.client("iam"))
-    iam_faults.fail("DeleteRole", "DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.",
-                    status=409, times=3)
+    iam_faults.fail(
+        "DeleteRole",
+        "DeleteConflict",
+        "Cannot delete entity, must remove roles from instance profile first.",
+        status=409,
+        times=3,
+    )
     clock = ManualClock()
     rollback = rollback_run(ctx, result.run_id, clock=clock)
     assert rollback.ok, rollback.to_dict()
@@ -227,13 +260,16 @@ def test_cancel_stops_between_calls_and_reports_what_was_done(ctx, xdg_state):
 
     def press_escape(request, forward):  # the operator cancels while the first call is in flight
         cancelled.set()
-        return None
 
     attach_faults(ctx).intercept("AssociateIamInstanceProfile", press_escape)
-    _, result = apply(ctx, desired_state(ids), cancelled=cancelled, settings=AttachSettings(concurrency=1))
+    _, result = apply(
+        ctx, desired_state(ids), cancelled=cancelled, settings=AttachSettings(concurrency=1)
+    )
     assert result.cancelled and not result.ok
     outcomes = [i.outcome for i in result.instances]
-    assert outcomes.count("ok") == 1 and outcomes.count("cancelled") == 5  # the call in flight finished
+    assert (
+        outcomes.count("ok") == 1 and outcomes.count("cancelled") == 5
+    )  # the call in flight finished
     assert sum(profile_of(ctx, i) == "SsmRole" for i in ids) == 1
     assert read_run(result.run_id).status == "failed"
     assert rollback_run(ctx, result.run_id).ok
@@ -244,8 +280,13 @@ def test_readiness_gate_waits_until_the_profile_is_seen_several_times_in_a_row(c
     ids = launch(ctx, 1)
     clock = ManualClock()
     iam_faults = FaultInjector(ctx.client("iam"))
-    iam_faults.fail("GetInstanceProfile", "NoSuchEntity", "Instance Profile SsmRole cannot be found.", status=404,
-                    times=4)
+    iam_faults.fail(
+        "GetInstanceProfile",
+        "NoSuchEntity",
+        "Instance Profile SsmRole cannot be found.",
+        status=404,
+        times=4,
+    )
     _, result = apply(ctx, desired_state(ids), clock=clock)
     assert result.ok, result.to_dict()
     gate = next(s for s in result.steps if s.action == "wait")
@@ -262,7 +303,9 @@ def test_readiness_gate_timeout_fails_clearly_and_attaches_nothing(ctx, xdg_stat
     from .conftest import plan_for
 
     plan = plan_for(ctx, desired)  # read before the profile "vanishes"
-    FaultInjector(ctx.client("iam")).fail("GetInstanceProfile", "NoSuchEntity", "cannot be found", status=404)
+    FaultInjector(ctx.client("iam")).fail(
+        "GetInstanceProfile", "NoSuchEntity", "cannot be found", status=404
+    )
     from ssm_tui.aws.apply_run import ApplyRunner
 
     result = ApplyRunner(ctx, plan, clock=clock, settings=AttachSettings(gate_timeout=30)).run()
@@ -273,14 +316,23 @@ def test_readiness_gate_timeout_fails_clearly_and_attaches_nothing(ctx, xdg_stat
     assert not result.ok
 
 
-def test_iam_access_denied_stops_before_any_instance_and_rollback_removes_what_was_made(ctx, xdg_state):
+def test_iam_access_denied_stops_before_any_instance_and_rollback_removes_what_was_made(
+    ctx, xdg_state
+):
     ids = launch(ctx, 1)
-    FaultInjector(ctx.client("iam")).fail("CreateRole", "AccessDenied",
-                                          "User is not authorized to perform: iam:CreateRole", status=403)
+    FaultInjector(ctx.client("iam")).fail(
+        "CreateRole",
+        "AccessDenied",
+        "User is not authorized to perform: iam:CreateRole",
+        status=403,
+    )
     _, result = apply(ctx, desired_state(ids))
     assert not result.ok and "iam.CreateRole failed: AccessDenied" in result.error
     assert [(s.action, s.outcome) for s in result.steps[:3]] == [
-        ("create", "ok"), ("create", "failed"), ("attach-policy", "cancelled")]
+        ("create", "ok"),
+        ("create", "failed"),
+        ("attach-policy", "cancelled"),
+    ]
     assert {s.outcome for s in result.steps[3:]} == {"cancelled"}
     assert {i.outcome for i in result.instances} == {"cancelled"}
     assert rollback_run(ctx, result.run_id).ok
@@ -290,8 +342,13 @@ def test_iam_access_denied_stops_before_any_instance_and_rollback_removes_what_w
 def test_a_throttled_read_back_does_not_fail_an_attached_instance(ctx, xdg_state):
     ids = launch(ctx, 2)
     faults = attach_faults(ctx)
-    faults.fail("DescribeIamInstanceProfileAssociations", "RequestLimitExceeded", "Request limit exceeded.",
-                status=503, times=3)
+    faults.fail(
+        "DescribeIamInstanceProfileAssociations",
+        "RequestLimitExceeded",
+        "Request limit exceeded.",
+        status=503,
+        times=3,
+    )
     _, result = apply(ctx, desired_state(ids), clock=ManualClock())
     assert result.ok, result.to_dict()
     assert faults.attempts.count("DescribeIamInstanceProfileAssociations") == 2 + 3

@@ -30,20 +30,39 @@ def _attached_in_journal(path: Path) -> int:
             record = json.loads(line)
         except ValueError:
             continue
-        count += record.get("kind") == "done" and record.get("call") == "ec2.AssociateIamInstanceProfile"
+        count += (
+            record.get("kind") == "done" and record.get("call") == "ec2.AssociateIamInstanceProfile"
+        )
     return count
 
 
-def test_kill_9_mid_apply_then_rerun_converges_and_rollback_leaves_nothing(emulator, ctx, xdg_state, capsys):
+def test_kill_9_mid_apply_then_rerun_converges_and_rollback_leaves_nothing(
+    emulator, ctx, xdg_state, capsys
+):
     ids = launch(ctx, 5)
     url = emulator.endpoint_url
     runs_dir = xdg_state / "ssm-tui" / "runs"
     env = {**os.environ, "XDG_STATE_HOME": str(xdg_state)}
     # burst 1, refill 0.05/s: one association at once, the next one 20 s later
     process = subprocess.Popen(
-        [sys.executable, "-m", "ssm_tui", "apply", "--endpoint-url", url, "--instances", *ids, "--yes",
-         "--rate-scale", "0.01", "--concurrency", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "ssm_tui",
+            "apply",
+            "--endpoint-url",
+            url,
+            "--instances",
+            *ids,
+            "--yes",
+            "--rate-scale",
+            "0.01",
+            "--concurrency",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60

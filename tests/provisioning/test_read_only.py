@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 from ssm_tui.aws.read_only import ReadOnlyViolation, is_mutating
 from ssm_tui.aws.session import AwsContext
@@ -23,7 +22,9 @@ def record_every_request(monkeypatch) -> list[str]:
         made = original(self, service_name, **kwargs)
         if id(made) not in seen:
             seen.add(id(made))
-            made.meta.events.register("before-send", lambda event_name, **_: sent.append(event_name.rsplit(".", 1)[-1]))
+            made.meta.events.register(
+                "before-send", lambda event_name, **_: sent.append(event_name.rsplit(".", 1)[-1])
+            )
         return made
 
     monkeypatch.setattr(AwsContext, "client", client)
@@ -47,9 +48,13 @@ async def _tui_lists_everything_and_tries_to_apply(config: AppConfig) -> list[st
         return [n.message for n in app._notifications]
 
 
-def test_read_only_run_with_every_listing_makes_zero_mutating_calls(emulator, ctx, xdg_state, monkeypatch, capsys):
+def test_read_only_run_with_every_listing_makes_zero_mutating_calls(
+    emulator, ctx, xdg_state, monkeypatch, capsys
+):
     ids = launch(ctx, 2)
-    _, earlier = apply(ctx, desired_state(ids[:1], policy_name="Old", role_name="OldRole"))  # a run to preview
+    _, earlier = apply(
+        ctx, desired_state(ids[:1], policy_name="Old", role_name="OldRole")
+    )  # a run to preview
     sent = record_every_request(monkeypatch)
     url = ["--endpoint-url", emulator.endpoint_url, "--read-only"]
 
@@ -58,11 +63,20 @@ def test_read_only_run_with_every_listing_makes_zero_mutating_calls(emulator, ct
     assert main(["apply", *url, "--instances", *ids, "--replace", "--cloudwatch", "--yes"]) == 0
     assert main(["runs", *url]) == 0
     assert main(["rollback", *url, earlier.run_id, "--yes"]) == 0
-    notes = asyncio.run(_tui_lists_everything_and_tries_to_apply(
-        AppConfig(endpoint_url=emulator.endpoint_url, region="us-east-1", read_only=True)))
+    notes = asyncio.run(
+        _tui_lists_everything_and_tries_to_apply(
+            AppConfig(endpoint_url=emulator.endpoint_url, region="us-east-1", read_only=True)
+        )
+    )
 
     assert any("Read-only" in n for n in notes)
-    assert {"DescribeInstances", "GetRole", "GetPolicy", "DescribeIamInstanceProfileAssociations", "ListKeys"} <= set(sent)
+    assert {
+        "DescribeInstances",
+        "GetRole",
+        "GetPolicy",
+        "DescribeIamInstanceProfileAssociations",
+        "ListKeys",
+    } <= set(sent)
     assert [op for op in sent if is_mutating(op)] == []
     out = capsys.readouterr().out
     assert "--read-only: nothing changed." in out
@@ -73,12 +87,16 @@ def test_read_only_run_with_every_listing_makes_zero_mutating_calls(emulator, ct
 
 def test_the_engine_itself_cannot_mutate_under_read_only(emulator, xdg_state):
     """Belt and braces: even if a caller skipped the read-only check, the guard stops the first call."""
-    read_only = AwsContext.from_config(AppConfig(endpoint_url=emulator.endpoint_url, region="us-east-1",
-                                                 read_only=True))
-    writer = AwsContext.from_config(AppConfig(endpoint_url=emulator.endpoint_url, region="us-east-1"))
+    read_only = AwsContext.from_config(
+        AppConfig(endpoint_url=emulator.endpoint_url, region="us-east-1", read_only=True)
+    )
+    writer = AwsContext.from_config(
+        AppConfig(endpoint_url=emulator.endpoint_url, region="us-east-1")
+    )
     ids = launch(writer, 1)
-    from .conftest import plan_for
     from ssm_tui.aws.apply_run import ApplyRunner
+
+    from .conftest import plan_for
 
     plan = plan_for(read_only, desired_state(ids))
     result = ApplyRunner(read_only, plan).run()

@@ -68,19 +68,25 @@ async def test_mark_apply_confirm_watch_progress_and_see_instances_online(emulat
         marked = [i.instance_id for i in app.instances_view.marked_instances()]
         pane = _fast(app)
         await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps"))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps")
+        )
         body = static_text(app.screen, "#plan-steps")
         assert "create         policy SessionManagerPermissions" in body
         assert body.count("associate") == 2
         await pilot.press("y")
-        await wait_until(pilot, lambda: pane.progress is not None and pane.progress.result is not None)
+        await wait_until(
+            pilot, lambda: pane.progress is not None and pane.progress.result is not None
+        )
         progress = pane.progress
         assert progress.result.ok
         assert app.query_one("#tabs").active == "activity"
         assert progress.query_one("#progress-results", DataTable).row_count == 2
         assert progress.query_one(ProgressBar).progress == 2
         assert "2 done" in static_text(progress, "#progress-stats")
-        assert all(progress.step_status(i) in ("ok", "skipped") for i in range(len(progress._steps)))
+        assert all(
+            progress.step_status(i) in ("ok", "skipped") for i in range(len(progress._steps))
+        )
         assert "succeeded" in static_text(progress, "#progress-title")
         # the agent registers (the emulator derives it from the role's permissions)
         await wait_until(pilot, lambda: "2/2" in static_text(progress, "#progress-ssm"))
@@ -90,13 +96,23 @@ async def test_mark_apply_confirm_watch_progress_and_see_instances_online(emulat
 
 async def test_plan_modal_lists_steps_and_refuses_a_conflicting_plan(xdg_state):
     desired = desired_state(("i-0123456789abcdef0",))
-    refused = compute_plan(desired, CurrentState("aws", "123456789012", profile=ProfileSnapshot(
-        "SsmRole", "arn:aws:iam::123456789012:instance-profile/SsmRole", ("SomeoneElse",))))
+    refused = compute_plan(
+        desired,
+        CurrentState(
+            "aws",
+            "123456789012",
+            profile=ProfileSnapshot(
+                "SsmRole", "arn:aws:iam::123456789012:instance-profile/SsmRole", ("SomeoneElse",)
+            ),
+        ),
+    )
     app = make_app(AppConfig(), connect=False, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         choices: list = []
         app.push_screen(PlanModal(refused), choices.append)
-        await wait_until(pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-summary"))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-summary")
+        )
         summary = static_text(app.screen, "#plan-summary")
         assert "Refused" in summary and "holds role SomeoneElse" in summary
         assert app.screen.query_one("#plan-apply", Button).disabled
@@ -110,15 +126,22 @@ async def test_plan_modal_offers_replace_when_instances_have_another_profile(xdg
     from ssm_tui.planning import InstanceSnapshot
 
     other = "arn:aws:iam::123456789012:instance-profile/Legacy"
-    state = CurrentState("aws", "123456789012", instances={
-        "i-1": InstanceSnapshot("i-1", "running", "a-1", other, "associated")})
+    state = CurrentState(
+        "aws",
+        "123456789012",
+        instances={"i-1": InstanceSnapshot("i-1", "running", "a-1", other, "associated")},
+    )
     plan = compute_plan(desired_state(("i-1",)), state)
     app = make_app(AppConfig(), connect=False, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         choices: list = []
         app.push_screen(PlanModal(plan), choices.append)
-        await wait_until(pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-summary"))
-        assert "skip" in static_text(app.screen, "#plan-steps") and "Legacy" in static_text(app.screen, "#plan-steps")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-summary")
+        )
+        assert "skip" in static_text(app.screen, "#plan-steps") and "Legacy" in static_text(
+            app.screen, "#plan-steps"
+        )
         await pilot.click("#plan-apply-replace")
         await wait_until(pilot, lambda: choices == ["apply-replace"])
 
@@ -132,19 +155,32 @@ async def test_progress_pane_shows_steps_bar_rate_log_and_results(xdg_state):
         pane.post_message(StepChanged(0, "ok", "created"))
         pane.post_message(StepChanged(1, "running"))
         for done in range(1, 4):  # only the newest survives in the queue; the bar shows it
-            pane.post_message(FanOutChanged(FanOutProgress(total=4, done=done, failed=1 if done == 3 else 0,
-                                                           elapsed=2.0)))
-        pane.post_message(RunEvents(
-            [InstanceResult("i-1", "associate", "ok", "iip-assoc-1 associated", 1),
-             InstanceResult("i-2", "associate", "failed", "UnauthorizedOperation", 1)],
-            [LogLine("i-1: associate ok"), LogLine("i-2: UnauthorizedOperation", "error")]))
+            pane.post_message(
+                FanOutChanged(
+                    FanOutProgress(total=4, done=done, failed=1 if done == 3 else 0, elapsed=2.0)
+                )
+            )
+        pane.post_message(
+            RunEvents(
+                [
+                    InstanceResult("i-1", "associate", "ok", "iip-assoc-1 associated", 1),
+                    InstanceResult("i-2", "associate", "failed", "UnauthorizedOperation", 1),
+                ],
+                [LogLine("i-1: associate ok"), LogLine("i-2: UnauthorizedOperation", "error")],
+            )
+        )
         await pilot.pause()
         await wait_until(pilot, lambda: pane.query_one(DataTable).row_count == 2)
         assert pane.step_status(0) == "ok" and pane.step_status(1) == "running"
         steps = static_text(pane, "#progress-steps")
         assert "✓ create policy P" in steps and "◐ attach to 4 instance(s)" in steps
         stats = static_text(pane, "#progress-stats")
-        assert "3 done" in stats and "1 failed" in stats and "0 remaining" in stats and "2.0/s" in stats
+        assert (
+            "3 done" in stats
+            and "1 failed" in stats
+            and "0 remaining" in stats
+            and "2.0/s" in stats
+        )
         assert pane.query_one(ProgressBar).progress == 4
         assert len(pane.query_one("#progress-log").lines) == 2
 
@@ -155,7 +191,6 @@ async def test_escape_cancels_between_calls_and_reports_what_was_done(emulator, 
 
     def hold_first_call(request, forward):  # the first association stays in flight until released
         release.wait(10)
-        return None
 
     app = make_app(_config(emulator), context=ctx, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -165,9 +200,14 @@ async def test_escape_cancels_between_calls_and_reports_what_was_done(emulator, 
         faults = FaultInjector(attach_client(ctx))
         faults.intercept("AssociateIamInstanceProfile", hold_first_call)
         await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps"))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps")
+        )
         await pilot.press("y")
-        await wait_until(pilot, lambda: pane.progress is not None and "AssociateIamInstanceProfile" in faults.calls)
+        await wait_until(
+            pilot,
+            lambda: pane.progress is not None and "AssociateIamInstanceProfile" in faults.calls,
+        )
         await pilot.press("escape")
         assert pane.progress.cancel_event.is_set()
         release.set()
@@ -184,7 +224,7 @@ async def test_u_rolls_back_the_highlighted_run(emulator, xdg_state, ctx):
     ids = launch(ctx, 2)
     from .conftest import apply as apply_headless
 
-    _, result = apply_headless(ctx, desired_state(ids))
+    apply_headless(ctx, desired_state(ids))
     assert [profile_of(ctx, i) for i in ids] == ["SsmRole", "SsmRole"]
     app = make_app(_config(emulator), context=ctx, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -193,11 +233,17 @@ async def test_u_rolls_back_the_highlighted_run(emulator, xdg_state, ctx):
         await wait_until(pilot, lambda: pane.query_one("#runs-table", DataTable).row_count == 1)
         pane.query_one("#runs-table", DataTable).focus()
         await pilot.press("u")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal) and app.screen.query("#confirm-body"))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmModal) and app.screen.query("#confirm-body"),
+        )
         assert "undo iam.CreateRole" in static_text(app.screen, "#confirm-body")
         await pilot.press("y")
         await wait_until(pilot, lambda: pane.progress is not None and not pane.progress.running)
-        await wait_until(pilot, lambda: "rolled back" in str(pane.query_one("#runs-table", DataTable).get_row_at(0)))
+        await wait_until(
+            pilot,
+            lambda: "rolled back" in str(pane.query_one("#runs-table", DataTable).get_row_at(0)),
+        )
     assert [profile_of(ctx, i) for i in ids] == [None, None]
     assert ctx.client("iam").list_roles()["Roles"] == []
 

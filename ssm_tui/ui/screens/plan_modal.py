@@ -21,10 +21,18 @@ from ssm_tui.planning.plan import Action, Plan, summarize_plan
 MAX_INSTANCE_LINES = 200  # a 1,000-instance plan is summarised per action beyond this
 
 _COLOURS = {
-    Action.CREATE: "$success", Action.NEW_VERSION: "$success", Action.ATTACH_POLICY: "$success",
-    Action.ADD_ROLE: "$success", Action.ASSOCIATE: "$success", Action.REPLACE: "$warning",
-    Action.DELETE_VERSION: "$warning", Action.REFUSE: "$error", Action.FAIL: "$error", Action.SKIP: "$text-muted",
-    Action.NOOP: "$text-muted", Action.ADOPT: "$accent",
+    Action.CREATE: "$success",
+    Action.NEW_VERSION: "$success",
+    Action.ATTACH_POLICY: "$success",
+    Action.ADD_ROLE: "$success",
+    Action.ASSOCIATE: "$success",
+    Action.REPLACE: "$warning",
+    Action.DELETE_VERSION: "$warning",
+    Action.REFUSE: "$error",
+    Action.FAIL: "$error",
+    Action.SKIP: "$text-muted",
+    Action.NOOP: "$text-muted",
+    Action.ADOPT: "$accent",
 }
 
 
@@ -63,28 +71,45 @@ class PlanModal(ModalScreen[str | None]):
 
     @property
     def skipped_for_other_profile(self) -> int:
-        return sum(s.action is Action.SKIP and s.previous_profile_arn is not None for s in self.plan.instance_steps)
+        return sum(
+            s.action is Action.SKIP and s.previous_profile_arn is not None
+            for s in self.plan.instance_steps
+        )
 
     def compose(self) -> ComposeResult:
         plan = self.plan
         with Vertical(id="plan-dialog", classes="dialog"):
-            yield Label(f"Plan: role {plan.desired.role_name}, instance profile {plan.desired.profile_name}",
-                        id="plan-title", classes="dialog-title", markup=False)
+            yield Label(
+                f"Plan: role {plan.desired.role_name}, instance profile {plan.desired.profile_name}",
+                id="plan-title",
+                classes="dialog-title",
+                markup=False,
+            )
             with VerticalScroll(id="plan-body"):
                 yield Static(plan_markup(plan), id="plan-steps")
             summary = summarize_plan(plan)
             if plan.refused:
-                summary += "\n" + "\n".join(f"✗ {s.resource} {s.name}: {s.reason}" for s in plan.refusals)
+                summary += "\n" + "\n".join(
+                    f"✗ {s.resource} {s.name}: {s.reason}" for s in plan.refusals
+                )
             elif self.skipped_for_other_profile:
-                summary += (f"\n{self.skipped_for_other_profile} instance(s) have another instance profile and "
-                            "will be skipped; choose “Apply and replace” to replace it.")
-            yield Static(escape(summary), id="plan-summary", classes="refused" if plan.refused else "")
+                summary += (
+                    f"\n{self.skipped_for_other_profile} instance(s) have another instance profile and "
+                    "will be skipped; choose “Apply and replace” to replace it."
+                )
+            yield Static(
+                escape(summary), id="plan-summary", classes="refused" if plan.refused else ""
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="plan-cancel")
                 if self.skipped_for_other_profile and not plan.refused:
                     yield Button("Apply and replace", variant="warning", id="plan-apply-replace")
-                yield Button("Apply" if plan.changes or plan.refused else "Nothing to change", variant="primary",
-                             id="plan-apply", disabled=not self.can_apply)
+                yield Button(
+                    "Apply" if plan.changes or plan.refused else "Nothing to change",
+                    variant="primary",
+                    id="plan-apply",
+                    disabled=not self.can_apply,
+                )
 
     def on_mount(self) -> None:
         button = self.query_one("#plan-apply" if self.can_apply else "#plan-cancel", Button)

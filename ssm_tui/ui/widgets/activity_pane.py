@@ -93,8 +93,10 @@ class ActivityPane(Vertical):
     def _status_text(self) -> str:
         if getattr(self.app, "config", None) is not None and self.app.config.read_only:
             return "[$warning]Read-only mode (--read-only): apply and rollback are disabled; nothing will change.[/]"
-        return ("Mark instances on the Instances tab (space), set the policy on the Policy tab, then press "
-                "[b]a[/b] to plan and apply. [b]u[/b] rolls back the highlighted run.")
+        return (
+            "Mark instances on the Instances tab (space), set the policy on the Policy tab, then press "
+            "[b]a[/b] to plan and apply. [b]u[/b] rolls back the highlighted run."
+        )
 
     def on_mount(self) -> None:
         self.action_reload_runs()
@@ -108,7 +110,9 @@ class ActivityPane(Vertical):
     def action_reload_runs(self) -> None:
         self._load_runs()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="runs", name="read the run journal")
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="runs", name="read the run journal"
+    )
     def _load_runs(self) -> None:
         from ssm_tui.aws.journal import list_runs
 
@@ -121,8 +125,15 @@ class ActivityPane(Vertical):
         table.clear()
         for run in message.runs:
             s = run.summary
-            table.add_row(run.run_id, run.status, str(run.changes), s.get("role_name", "?"),
-                          s.get("profile_name", "?"), str(len(s.get("instance_ids", []))), key=run.run_id)
+            table.add_row(
+                run.run_id,
+                run.status,
+                str(run.changes),
+                s.get("role_name", "?"),
+                s.get("profile_name", "?"),
+                str(len(s.get("instance_ids", []))),
+                key=run.run_id,
+            )
 
     def highlighted_run_id(self) -> str | None:
         table = self.query_one("#runs-table", DataTable)
@@ -148,13 +159,19 @@ class ActivityPane(Vertical):
         if app.query_one("#tabs").active == "roles":
             role = self._highlighted_role()
             if role is None:
-                self.notify("Highlight a role on the Roles tab first", title="Cannot plan", severity="warning")
+                self.notify(
+                    "Highlight a role on the Roles tab first",
+                    title="Cannot plan",
+                    severity="warning",
+                )
                 return None
             profile = role.instance_profiles[0] if role.instance_profiles else None
             names = ResourceNames(names.policy_name, role.name, profile)
             existing_role = True
         if not instance_ids:
-            self.notify("No instances marked: the plan only creates the IAM resources", title="Apply")
+            self.notify(
+                "No instances marked: the plan only creates the IAM resources", title="Apply"
+            )
         return ApplyRequest(options, names, instance_ids, existing_role=existing_role)
 
     def _highlighted_role(self) -> Any:
@@ -168,8 +185,11 @@ class ActivityPane(Vertical):
     def start_apply(self, request: ApplyRequest | None = None) -> None:
         """Entry point of the app's `a` binding: plan first (in a worker), then confirm."""
         if self.read_only:
-            self.notify("Read-only mode (--read-only): apply is disabled, nothing will change.",
-                        title="Apply disabled", severity="warning")
+            self.notify(
+                "Read-only mode (--read-only): apply is disabled, nothing will change.",
+                title="Apply disabled",
+                severity="warning",
+            )
             return
         if self.progress is not None and self.progress.running:
             self.notify("A run is in progress: wait for it or cancel it (Esc)", severity="warning")
@@ -182,7 +202,13 @@ class ActivityPane(Vertical):
             self.notify("Computing the plan…", title="Apply")
             self._plan(self.app.context, request)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="provision-plan", name="compute the plan")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="provision-plan",
+        name="compute the plan",
+    )
     def _plan(self, context: Any, request: ApplyRequest) -> None:
         from ssm_tui.aws.current_state import read_current_state
         from ssm_tui.planning import DesiredState, compute_plan
@@ -232,8 +258,15 @@ class ActivityPane(Vertical):
 
         forward = EventForwarder(pane.post_message)
         try:
-            runner = ApplyRunner(context, plan, settings=self.attach_settings, clock=self.clock, emit=forward,
-                                 cancelled=pane.cancel_event, journal_dir=self.journal_dir)
+            runner = ApplyRunner(
+                context,
+                plan,
+                settings=self.attach_settings,
+                clock=self.clock,
+                emit=forward,
+                cancelled=pane.cancel_event,
+                journal_dir=self.journal_dir,
+            )
             result = runner.run()
         except Exception as exc:
             forward.flush()
@@ -255,11 +288,15 @@ class ActivityPane(Vertical):
         result = message.result
         if result is None:
             return
-        attached = [i.instance_id for i in result.instances if i.outcome == "ok" and i.action != "no-op"]
+        attached = [
+            i.instance_id for i in result.instances if i.outcome == "ok" and i.action != "no-op"
+        ]
         if attached and self.progress is not None and not result.cancelled:
             self._poll_ssm(self.app.context, attached, self.progress)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ssm-poll", name="poll SSM status")
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="ssm-poll", name="poll SSM status"
+    )
     def _poll_ssm(self, context: Any, instance_ids: list[str], pane: ProgressPane) -> None:
         """Poll ping status through the inventory layer until all are Online or time is up."""
         from ssm_tui.aws.inventory import get_ssm_statuses
@@ -294,30 +331,49 @@ class ActivityPane(Vertical):
 
         record = read_run(run_id, self.journal_dir)
         calls = [c for c in record.calls if c.outcome != "error"]
-        body = "\n".join(f"undo {c.call} {c.extra.get('instance_id') or next(iter(c.params.values()), '')}"
-                         for c in reversed(calls)) or "nothing to undo"
+        body = (
+            "\n".join(
+                f"undo {c.call} {c.extra.get('instance_id') or next(iter(c.params.values()), '')}"
+                for c in reversed(calls)
+            )
+            or "nothing to undo"
+        )
 
         def decided(yes: bool | None) -> None:
             if yes:
                 live = self.query_one("#activity-live", Vertical)
                 live.remove_children()
-                self.progress = ProgressPane(f"Rollback of {run_id}", [f"undo {len(calls)} call(s), newest first"], 0)
+                self.progress = ProgressPane(
+                    f"Rollback of {run_id}", [f"undo {len(calls)} call(s), newest first"], 0
+                )
                 live.mount(self.progress)
                 self.progress.running = True
                 self._rollback(self.app.context, run_id, self.progress)
 
-        self.app.push_screen(ConfirmModal(f"Roll back run {run_id} ({record.status})?", body, "Roll back"), decided)
+        self.app.push_screen(
+            ConfirmModal(f"Roll back run {run_id} ({record.status})?", body, "Roll back"), decided
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="provision-rollback", name="roll back a run")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="provision-rollback",
+        name="roll back a run",
+    )
     def _rollback(self, context: Any, run_id: str, pane: ProgressPane) -> None:
         from ssm_tui.aws.rollback import rollback_run
 
         forward = EventForwarder(pane.post_message)
         pane.post_message(StepChanged(0, "running"))
-        result = rollback_run(context, run_id, emit=forward, clock=self.clock, journal_dir=self.journal_dir)
+        result = rollback_run(
+            context, run_id, emit=forward, clock=self.clock, journal_dir=self.journal_dir
+        )
         forward.flush()
-        summary = (f"{len(result.undone)} undone, {len(result.already_gone)} already gone, "
-                   f"{len(result.failed)} failed")
+        summary = (
+            f"{len(result.undone)} undone, {len(result.already_gone)} already gone, "
+            f"{len(result.failed)} failed"
+        )
         pane.post_message(StepChanged(0, "ok" if result.ok else "failed", summary))
         self.post_message(RollbackFinished(run_id, result.ok, summary))
 
@@ -332,9 +388,15 @@ class ActivityPane(Vertical):
         if self.progress is not None:
             self.progress.running = False
             self.progress.query_one("#progress-title", Static).update(
-                escape(f"Rollback of {message.run_id}: {'complete' if message.ok else 'INCOMPLETE'} — {message.summary}"))
-        self.notify(message.summary, title="Rollback complete" if message.ok else "Rollback incomplete",
-                    severity="information" if message.ok else "error")
+                escape(
+                    f"Rollback of {message.run_id}: {'complete' if message.ok else 'INCOMPLETE'} — {message.summary}"
+                )
+            )
+        self.notify(
+            message.summary,
+            title="Rollback complete" if message.ok else "Rollback incomplete",
+            severity="information" if message.ok else "error",
+        )
         self.action_reload_runs()
 
     @on(RunEvents)

@@ -23,11 +23,20 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, ProgressBar, RichLog, Static
 
-from ssm_tui.planning.progress import FanOutProgress, InstanceResult, LogLine, RunResult, StepFinished, StepStarted
+from ssm_tui.planning.progress import (
+    FanOutProgress,
+    InstanceResult,
+    LogLine,
+    RunResult,
+    StepFinished,
+    StepStarted,
+)
 
 ICONS = {"pending": "○", "running": "◐", "ok": "✓", "failed": "✗", "skipped": "–", "cancelled": "⊘"}
-ONLINE_HINT = ("The SSM agent may take up to ~30 min to pick up the new role; "
-               "reboot the instance or restart the agent to register it now.")
+ONLINE_HINT = (
+    "The SSM agent may take up to ~30 min to pick up the new role; "
+    "reboot the instance or restart the agent to register it now."
+)
 
 
 # -- messages (posted from worker threads) ---------------------------------------------------------
@@ -119,8 +128,11 @@ class EventForwarder:
 def format_rate(progress: FanOutProgress) -> str:
     eta = progress.eta
     eta_text = "—" if eta is None else (f"{eta:.0f} s" if eta < 120 else f"{eta / 60:.0f} min")
-    parts = [f"[$success]{progress.done} done[/]", f"[$error]{progress.failed} failed[/]",
-             f"{progress.remaining} remaining"]
+    parts = [
+        f"[$success]{progress.done} done[/]",
+        f"[$error]{progress.failed} failed[/]",
+        f"{progress.remaining} remaining",
+    ]
     if progress.cancelled:
         parts.append(f"{progress.cancelled} cancelled")
     parts += [f"{progress.rate:.1f}/s", f"ETA {eta_text}"]
@@ -136,7 +148,9 @@ class ProgressPane(Vertical):
     running: reactive[bool] = reactive(False)
     """True while the apply worker runs (Esc cancels only then)."""
 
-    def __init__(self, title: str, steps: Sequence[str], attach_total: int, *, id: str | None = None) -> None:
+    def __init__(
+        self, title: str, steps: Sequence[str], attach_total: int, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._title = title
         self._steps = list(steps)
@@ -156,7 +170,9 @@ class ProgressPane(Vertical):
         yield Static("", id="progress-ssm")
         with Horizontal(id="progress-body"):
             yield RichLog(id="progress-log", max_lines=5000, wrap=False)
-            table: DataTable = DataTable(id="progress-results", cursor_type="row", zebra_stripes=True)
+            table: DataTable = DataTable(
+                id="progress-results", cursor_type="row", zebra_stripes=True
+            )
             table.add_columns("Instance", "Action", "Outcome", "Attempts", "Detail")
             yield table
 
@@ -167,7 +183,9 @@ class ProgressPane(Vertical):
     def _steps_text(self) -> str:
         lines = []
         for text, status, detail in zip(self._steps, self._status, self._details):
-            colour = {"ok": "$success", "failed": "$error", "running": "$warning"}.get(status, "$text-muted")
+            colour = {"ok": "$success", "failed": "$error", "running": "$warning"}.get(
+                status, "$text-muted"
+            )
             suffix = f" [dim]{escape(detail)}[/]" if detail and status != "running" else ""
             lines.append(f"[{colour}]{ICONS.get(status, '?')}[/] {escape(text)}{suffix}")
         return "\n".join(lines)
@@ -187,7 +205,9 @@ class ProgressPane(Vertical):
     def _fan_out_changed(self, message: FanOutChanged) -> None:
         message.stop()
         progress = message.progress
-        self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done + progress.failed)
+        self.query_one(ProgressBar).update(
+            total=max(progress.total, 1), progress=progress.done + progress.failed
+        )
         self.query_one("#progress-stats", Static).update(format_rate(progress))
 
     @on(RunEvents)
@@ -203,8 +223,14 @@ class ProgressPane(Vertical):
             if item.instance_id in self.instance_results:
                 continue
             self.instance_results[item.instance_id] = item
-            table.add_row(item.instance_id, item.action, f"{ICONS.get(item.outcome, '')} {item.outcome}",
-                          str(item.attempts), item.detail, key=item.instance_id)
+            table.add_row(
+                item.instance_id,
+                item.action,
+                f"{ICONS.get(item.outcome, '')} {item.outcome}",
+                str(item.attempts),
+                item.detail,
+                key=item.instance_id,
+            )
 
     @on(RunFinished)
     def _run_finished(self, message: RunFinished) -> None:
@@ -213,7 +239,9 @@ class ProgressPane(Vertical):
         self.result = message.result
         title = self.query_one("#progress-title", Static)
         if message.result is None:
-            title.update(f"[$error]{escape(self._title)}: stopped: {escape(message.error or 'unknown error')}[/]")
+            title.update(
+                f"[$error]{escape(self._title)}: stopped: {escape(message.error or 'unknown error')}[/]"
+            )
             return
         result = message.result
         counts = ", ".join(f"{n} {k}" for k, n in sorted(result.counts().items())) or "no instances"
@@ -223,7 +251,9 @@ class ProgressPane(Vertical):
             state = "[$warning]cancelled[/]"
         else:
             state = "[$error]failed[/]"
-        title.update(f"{escape(self._title)}: {state} — {counts}. Roll back with [b]u[/b] on its run above.")
+        title.update(
+            f"{escape(self._title)}: {state} — {counts}. Roll back with [b]u[/b] on its run above."
+        )
 
     @on(SsmPolled)
     def _ssm_polled(self, message: SsmPolled) -> None:
@@ -238,6 +268,10 @@ class ProgressPane(Vertical):
         if not self.running or self.cancel_event.is_set():
             return
         self.cancel_event.set()
-        self.query_one(RichLog).write(Text("Cancelling: the calls in flight finish, nothing new starts.",
-                                           style=self.app.theme_variables.get("warning", "")))
+        self.query_one(RichLog).write(
+            Text(
+                "Cancelling: the calls in flight finish, nothing new starts.",
+                style=self.app.theme_variables.get("warning", ""),
+            )
+        )
         self.notify("Cancelling after the calls in flight", title="Apply")
