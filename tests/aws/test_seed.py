@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 from ssm_tui.aws import inventory
-from ssm_tui.aws.demo.seed import (
+from ssm_tui.aws.demo.fleet_plan import (
     KMS_ALIAS,
     SESSION_LOG_BUCKET_PREFIX,
     SESSION_LOG_GROUP,
     SSM_READY_PROFILE,
     VPCS,
     plan_fleet,
-    seed_fleet,
 )
+from ssm_tui.aws.demo.seed import seed_fleet
 
 
 def test_same_seed_same_plan_other_seed_other_plan():
