@@ -187,11 +187,18 @@ class SsmTuiApp(App[int]):
         if self._connect_on_mount:
             self.connect()
 
+    def _note_input(self, event: events.Event) -> None:
+        # event.time is when the driver saw the input (monotonic); keep one clock: perf_counter.
+        self.metrics.last_input_at = time.perf_counter() - max(0.0, time.monotonic() - event.time)
+
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
-            # event.time is when the driver saw the input (monotonic); keep one clock: perf_counter.
-            self.metrics.last_input_at = time.perf_counter() - max(0.0, time.monotonic() - event.time)
+        if isinstance(event, (events.Key, events.MouseUp)):
+            self._note_input(event)
         await super().on_event(event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        """A click acts on mouse-up; it also arrives here by bubbling (the pilot skips App.on_event)."""
+        self._note_input(event)
 
     def on_unmount(self) -> None:
         self._closing = True

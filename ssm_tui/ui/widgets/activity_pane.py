@@ -149,14 +149,19 @@ class ActivityPane(Vertical):
         from ssm_tui.policy import ResourceNames
         from ssm_tui.ui.widgets.policy_view import PolicyNotReady
 
-        try:
-            options, names = app.policy_view.export_inputs()
-        except PolicyNotReady as problem:
-            self.notify(str(problem), title="Cannot plan", severity="warning")
-            return None
+        if app.query("#policy-view"):
+            try:
+                options, names = app.policy_view.export_inputs()
+            except PolicyNotReady as problem:
+                self.notify(str(problem), title="Cannot plan", severity="warning")
+                return None
+        else:  # the Policy tab is not built yet: its defaults
+            from ssm_tui.policy import SessionManagerOptions
+
+            options, names = SessionManagerOptions(region=app.context.region), ResourceNames()
         instance_ids = tuple(i.instance_id for i in app.instances_view.marked_instances())
         existing_role = False
-        if app.query_one("#tabs").active == "roles":
+        if app.query_one("#tabs").active == "roles" and app.query("#roles-view"):
             role = self._highlighted_role()
             if role is None:
                 self.notify(

@@ -28,6 +28,11 @@ PROBLEM_FIELDS = (
 )
 
 
+# Inputs that belong to an optional section: typing in one switches its section on.
+SECTION_SWITCH = {"kms_key_arn": "kms-enabled", "s3_bucket": "s3-enabled", "s3_prefix": "s3-enabled",
+                  "log_group": "cloudwatch"}
+
+
 def resolve_kms_key(text: str, keys: Iterable[KmsKey]) -> str:
     """An alias name/ARN or bare key id the account has -> that key's ARN; anything else unchanged.
 
@@ -74,6 +79,7 @@ class PolicyForm(VerticalScroll):
         self._keys: tuple[KmsKey, ...] = ()
         self.aws_region = "us-east-1"
         self.account_id: str | None = None
+        self._shown: dict[str, str] = {}  # widget id -> text on screen, to skip no-op updates
 
     def compose(self) -> ComposeResult:
         yield Label("Policy style", classes="section-title")
@@ -136,7 +142,7 @@ class PolicyForm(VerticalScroll):
         yield _problem("policy")
 
     def on_mount(self) -> None:
-        self._sync_enabled()
+        self._sync_hints()
 
     # ----- reading the form -------------------------------------------------------------------
     def _text(self, widget_id: str) -> str:
@@ -192,13 +198,16 @@ class PolicyForm(VerticalScroll):
             field = problem.field if problem.field in PROBLEM_FIELDS else "policy"
             by_field.setdefault(field, []).append(problem)
         for field in PROBLEM_FIELDS:
-            widget = self.query_one(f"#{field}-problem", Static)
             found = by_field.get(field, [])
+            text = "\n".join(("✗ " if p.severity == "error" else "! ") + escape(p.message) for p in found)
+            key = f"{field}-problem"
+            if self._shown.get(key, "") == text:
+                continue  # most keystrokes change no problem line: skip the re-layout
+            self._shown[key] = text
+            widget = self.query_one(f"#{key}", Static)
             widget.set_class(any(p.severity == "error" for p in found), "-error")
             widget.set_class(bool(found) and all(p.severity == "warning" for p in found), "-warning")
-            widget.update("\n".join(
-                ("✗ " if p.severity == "error" else "! ") + escape(p.message) for p in found
-            ))
+            widget.update(text)
             widget.display = bool(found)
 
     # ----- pickers ----------------------------------------------------------------------------
@@ -244,26 +253,33 @@ class PolicyForm(VerticalScroll):
             self.query_one(f"#{input_id}", Input).value = event.value
 
     # ----- reacting to the user ---------------------------------------------------------------
-    def _sync_enabled(self) -> None:
-        self.query_one("#kms-fields").disabled = not self._on("kms-enabled")
-        self.query_one("#s3-fields").disabled = not self._on("s3-enabled")
-        self.query_one("#cloudwatch-fields").disabled = not self._on("cloudwatch")
+    def _sync_hints(self) -> None:
+        """Placeholder and KMS hint; touched only when their text changes (each update re-lays out)."""
         role = self._text("role_name") or ResourceNames().role_name
-        self.query_one("#instance_profile_name", Input).placeholder = f"same as the role ({role})"
+        placeholder = f"same as the role ({role})"
+        profile_input = self.query_one("#instance_profile_name", Input)
+        if profile_input.placeholder != placeholder:
+            profile_input.placeholder = placeholder
         resolved = ""
         if self._on("kms-enabled"):
             text = self._text("kms_key_arn")
             arn = resolve_kms_key(text, self._keys)
             if text and arn != text:
                 resolved = f"→ {escape(arn)}"
-        hint = self.query_one("#kms-resolved", Static)
-        hint.update(resolved)
-        hint.display = bool(resolved)
+        if resolved != self._shown.get("kms-resolved"):
+            self._shown["kms-resolved"] = resolved
+            hint = self.query_one("#kms-resolved", Static)
+            hint.update(resolved)
+            hint.display = bool(resolved)
 
     @on(Switch.Changed)
     @on(Input.Changed)
     @on(Select.Changed, "#style")
     def _changed(self, event: Message) -> None:
         event.stop()
-        self._sync_enabled()
+        if isinstance(event, Input.Changed) and event.value and event.input.id in SECTION_SWITCH:
+            switch = self.query_one(f"#{SECTION_SWITCH[event.input.id]}", Switch)
+            if not switch.value:
+                switch.value = True  # typing a bucket means "log to S3"; its Changed rebuilds again
+        self._sync_hints()
         self.post_changed()

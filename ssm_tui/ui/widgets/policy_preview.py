@@ -1,7 +1,7 @@
-"""The live JSON preview: syntax-highlighted with `rich.syntax.Syntax` in a `Static`.
+"""The live JSON preview: highlighted JSON `Content` (see json_syntax.py) in a `Static`.
 
-Not a TextArea: tree-sitter 0.26.1 segfaults building a JSON TextArea (FACTS.md), and a Static
-re-renders in about a millisecond. When the options are invalid the last valid document stays
+Not a TextArea: tree-sitter 0.26.1 segfaults building a JSON TextArea (FACTS.md); and not
+`rich.syntax.Syntax` either: pygments costs ~5 ms per render pass, our regex well under 1 ms. When the options are invalid the last valid document stays
 on screen, marked stale, so the user never sees a policy that does not match a valid state.
 """
 
@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ssm_tui.policy.validation import MAX_MANAGED_POLICY_SIZE
-from ssm_tui.ui.widgets.json_syntax import json_syntax
+from ssm_tui.ui.widgets.json_syntax import json_content
 
 
 class PolicyPreview(Vertical):
@@ -23,6 +23,8 @@ class PolicyPreview(Vertical):
         self.text: str | None = None
         self.size_chars = 0
         self.stale = False
+        self._shape: tuple[int, int] | None = None
+        self._status = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="policy-preview-status")
@@ -31,26 +33,36 @@ class PolicyPreview(Vertical):
 
     def show(self, text: str, size: int) -> None:
         """Render a freshly built document (`size`: IAM's non-whitespace character count)."""
+        if text == self.text and not self.stale:
+            return  # e.g. a name changed: same document, nothing to repaint
+        shape = (text.count("\n"), max(map(len, text.splitlines()), default=0))
+        relayout = shape != self._shape
+        self._shape = shape
         self.text = text
         self.size_chars = size
-        self.stale = False
-        self.remove_class("-stale")
-        target = self.query_one("#policy-preview", Static)
-        target.update(json_syntax(text, target))
+        if self.stale:
+            self.stale = False
+            self.remove_class("-stale")
+        # Same number of lines and width: repaint only, skip the layout pass.
+        self.query_one("#policy-preview", Static).update(json_content(text), layout=relayout)
         self._show_status(size)
+
+    def _set_status(self, markup: str) -> None:
+        if markup != self._status:
+            self._status = markup
+            self.query_one("#policy-preview-status", Static).update(markup, layout=False)
 
     def _show_status(self, size: int) -> None:
         over = size > MAX_MANAGED_POLICY_SIZE
         size_text = f"{size:,} / {MAX_MANAGED_POLICY_SIZE:,} characters"
         size_markup = f"[$error]{size_text} — over IAM's limit[/]" if over else f"[$success]{size_text}[/]"
         self._size_markup = size_markup
-        self.query_one("#policy-preview-status", Static).update(f"[b]Policy[/b] · {size_markup}")
+        self._set_status(f"[b]Policy[/b] · {size_markup}")
 
     def mark_stale(self, reason: str) -> None:
         """Keep the last valid document but say plainly that it no longer matches the form."""
-        self.stale = True
-        self.add_class("-stale")
+        if not self.stale:
+            self.stale = True
+            self.add_class("-stale")
         size_markup = getattr(self, "_size_markup", "")
-        self.query_one("#policy-preview-status", Static).update(
-            f"[b]Policy[/b] · [reverse $warning] STALE [/] last valid policy — {reason} · {size_markup}"
-        )
+        self._set_status(f"[b]Policy[/b] · {size_markup} · [reverse $warning] STALE [/] last valid policy — {reason}")

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ssm_tui.aws.models import Listing, Role
-from ssm_tui.ui.widgets.json_syntax import json_syntax
+from ssm_tui.ui.widgets.json_syntax import json_content
 
 
 def role_order(role: Role) -> tuple[bool, str]:
@@ -112,7 +112,7 @@ class RolesView(Vertical):
             if policy.document is None:
                 widgets.append(Static("[dim]document not readable[/]"))
             else:
-                widgets.append(Static(json_syntax(json.dumps(policy.document, indent=2), detail, word_wrap=True)))
+                widgets.append(Static(json_content(json.dumps(policy.document, indent=2))))
         with self.app.batch_update():
             detail.remove_children()
             detail.mount_all(widgets)
