@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from botocore import exceptions as bx
+from botocore.parsers import ResponseParserError
 
 from ssm_tui.aws.session import AwsContext
 
@@ -72,14 +73,14 @@ def pages(ctx: AwsContext, client: Any, operation: str, **kwargs: Any) -> Iterat
     """Every page of a paginated call; failures become ListingFailed (or AwsSetupError)."""
     try:
         yield from client.get_paginator(operation).paginate(**kwargs)
-    except (bx.ClientError, bx.BotoCoreError) as exc:
+    except (bx.ClientError, bx.BotoCoreError, ResponseParserError) as exc:
         raise classify_failure(ctx, client, exc) from None
 
 
 def call(ctx: AwsContext, client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
     try:
         return getattr(client, operation)(**kwargs)
-    except (bx.ClientError, bx.BotoCoreError) as exc:
+    except (bx.ClientError, bx.BotoCoreError, ResponseParserError) as exc:
         raise classify_failure(ctx, client, exc) from None
 
 

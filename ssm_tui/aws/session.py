@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 from botocore import exceptions as bx
 from botocore.config import Config
+from botocore.parsers import ResponseParserError
 
 from ssm_tui import __version__
 from ssm_tui.config import AppConfig
@@ -89,6 +90,11 @@ def setup_error_from(
         )
     if isinstance(exc, bx.CredentialRetrievalError):
         return AwsSetupError(f"could not load AWS credentials for {who}: {exc}")
+    if isinstance(
+        exc, ResponseParserError
+    ):  # something answered, but not AWS (wrong URL, proxy page)
+        where = endpoint_url or "the AWS endpoint"
+        return AwsSetupError(f"{where} did not answer like AWS (check --endpoint-url or a proxy)")
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError):
         where = endpoint_url or exc.kwargs.get("endpoint_url", "the AWS endpoint")
         return AwsSetupError(
@@ -196,16 +202,41 @@ class AwsContext:
             return self._identity
         try:
             reply = self.client("sts", max_attempts=1).get_caller_identity()
-        except (bx.BotoCoreError, bx.ClientError) as exc:
-            error = self.setup_error(exc)
+        except KeyError:  # botocore's parser on a 200 page that is not an AWS response
+            raise AwsSetupError(
+                f"{self._where()} did not answer like AWS (check --endpoint-url or a proxy)"
+            ) from None
+        except (bx.BotoCoreError, bx.ClientError, ResponseParserError) as exc:
+            error = self.setup_error(exc) or self._not_aws(exc)
             if error is None:
                 raise
             raise error from None
-        arn = reply["Arn"]
+        arn = reply.get("Arn")
+        if not arn or not reply.get("Account"):  # a 200 page from something else
+            raise AwsSetupError(
+                f"{self._where()} did not answer like AWS (check --endpoint-url or a proxy)"
+            )
         self._identity = CallerIdentity(
             account_id=reply["Account"], arn=arn, partition=arn.split(":")[1]
         )
         return self._identity
+
+    def _where(self) -> str:
+        return self.endpoint_url or "the AWS endpoint"
+
+    def _not_aws(self, exc: BaseException) -> AwsSetupError | None:
+        """The identity probe got an HTTP status with no AWS error body: not an AWS endpoint.
+
+        Only for the probe: on a listing, a bare 500 is one unavailable API (stock moto's
+        DescribeInstanceInformation), not a broken setup.
+        """
+        if isinstance(exc, bx.ClientError):
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code.isdigit():
+                return AwsSetupError(
+                    f"{self._where()} did not answer like AWS (HTTP {code}; check --endpoint-url or a proxy)"
+                )
+        return None
 
     def describe(self) -> str:
         """One line saying where the app is pointed, for status bars and headless output."""

@@ -89,3 +89,20 @@ def test_denied_associations_fall_back_to_the_profile_named_by_describe_instance
     assert instance.profile_name == "ssm-ready"
     assert instance.association.state == "unknown"
     assert instance.ssm.ping_status == "Online"
+
+
+def test_stock_moto_html_500_for_ssm_status_is_unknown_not_a_setup_error(ctx, small):
+    """moto 5.2.5 without our extension answers DescribeInstanceInformation with an HTML 500."""
+    from ssm_tui.aws.faults import make_response
+
+    html = b"<!doctype html><title>500 Internal Server Error</title>"
+    faults = FaultInjector(inventory.ssm_status_client(ctx))
+    faults.intercept(
+        "DescribeInstanceInformation",
+        lambda request, forward: make_response(
+            request.url, 500, html, {"content-type": "text/html"}
+        ),
+    )
+    (instance,) = inventory.list_instances(ctx).items
+    assert instance.ssm.ping_status == "unknown"
+    assert faults.attempts.count("DescribeInstanceInformation") <= 2

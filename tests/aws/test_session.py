@@ -131,3 +131,37 @@ def test_rejected_credentials_are_a_clear_error(ctx):
     )
     with pytest.raises(AwsSetupError, match=r"rejected the credentials .*InvalidClientTokenId"):
         ctx.identity()
+
+
+@pytest.fixture
+def not_aws():
+    """An HTTP server on 127.0.0.1 that answers like a proxy error page, not like AWS."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status = 200 if "html" in self.path else 502
+            body = b"<html><body>proxy says no</body></html>" if status == 200 else b""
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/empty-502", "/html"])
+def test_an_endpoint_that_is_not_aws_is_a_clear_error(not_aws, path):
+    url = not_aws + path
+    ctx = AwsContext.from_config(AppConfig(endpoint_url=url))
+    with pytest.raises(AwsSetupError, match="did not answer like AWS"):
+        ctx.identity()
