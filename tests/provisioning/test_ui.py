@@ -52,12 +52,20 @@ async def _open_with_marks(app, pilot, marks: int) -> None:
     assert len(app.instances_view.marked_instances()) == marks
 
 
-def _fast(app) -> ActivityPane:
+async def _fast(app, pilot) -> ActivityPane:
+    """The Activity pane (once mounted: the app may build hidden tabs after its first frame),
+    on a manual clock so the readiness gate and back-offs cost nothing."""
+    await wait_until(pilot, lambda: bool(app.query(ActivityPane)))
     pane = app.query_one(ActivityPane)
-    pane.clock = ManualClock()  # the readiness gate and back-offs cost nothing
+    pane.clock = ManualClock()
     pane.ssm_poll_interval = 0.1
     pane.ssm_poll_seconds = 10
     return pane
+
+
+def _roles(app) -> tuple:
+    views = app.query("#roles-view")
+    return views.first().roles if views else ()
 
 
 async def test_mark_apply_confirm_watch_progress_and_see_instances_online(emulator, xdg_state, ctx):
@@ -66,7 +74,7 @@ async def test_mark_apply_confirm_watch_progress_and_see_instances_online(emulat
     async with app.run_test(size=SIZE) as pilot:
         await _open_with_marks(app, pilot, 2)
         marked = [i.instance_id for i in app.instances_view.marked_instances()]
-        pane = _fast(app)
+        pane = await _fast(app, pilot)
         await pilot.press("a")
         await wait_until(
             pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps")
@@ -151,7 +159,8 @@ async def test_progress_pane_shows_steps_bar_rate_log_and_results(xdg_state):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         pane = ProgressPane("Apply: test", ["create policy P", "attach to 4 instance(s)"], 4)
-        await app.query_one("#activity-live").mount(pane)
+        activity = await _fast(app, pilot)
+        await activity.query_one("#activity-live").mount(pane)
         pane.post_message(StepChanged(0, "ok", "created"))
         pane.post_message(StepChanged(1, "running"))
         for done in range(1, 4):  # only the newest survives in the queue; the bar shows it
@@ -195,7 +204,7 @@ async def test_escape_cancels_between_calls_and_reports_what_was_done(emulator, 
     app = make_app(_config(emulator), context=ctx, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await _open_with_marks(app, pilot, 4)
-        pane = _fast(app)
+        pane = await _fast(app, pilot)
         pane.attach_settings = AttachSettings(concurrency=1)
         faults = FaultInjector(attach_client(ctx))
         faults.intercept("AssociateIamInstanceProfile", hold_first_call)
@@ -229,7 +238,7 @@ async def test_u_rolls_back_the_highlighted_run(emulator, xdg_state, ctx):
     app = make_app(_config(emulator), context=ctx, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
-        pane = _fast(app)
+        pane = await _fast(app, pilot)
         await wait_until(pilot, lambda: pane.query_one("#runs-table", DataTable).row_count == 1)
         pane.query_one("#runs-table", DataTable).focus()
         await pilot.press("u")
@@ -253,9 +262,68 @@ async def test_read_only_disables_apply_and_says_why(emulator, xdg_state, ctx):
     app = make_app(_config(emulator, read_only=True), cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await _open_with_marks(app, pilot, 1)
+        await _fast(app, pilot)
         await pilot.press("a")
         await pilot.pause()
         assert not isinstance(app.screen, PlanModal)
         assert any("Read-only" in n.message for n in app._notifications)
         assert "apply and rollback are disabled" in static_text(app, "#activity-status")
     assert ctx.client("iam").list_roles()["Roles"] == []
+
+
+async def test_a_role_picked_on_the_roles_tab_gets_only_what_it_lacks(emulator, xdg_state, ctx):
+    import json
+
+    from ssm_tui.policy.readiness import SESSION_MANAGER_CORE_ACTIONS
+
+    iam = ctx.client("iam")
+    iam.create_role(RoleName="AppServerRole", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document))
+    core = {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": list(SESSION_MANAGER_CORE_ACTIONS), "Resource": "*"}]}
+    iam.put_role_policy(RoleName="AppServerRole", PolicyName="core", PolicyDocument=json.dumps(core))
+    launch(ctx, 1)
+    app = make_app(_config(emulator), context=ctx, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: any(r.name == "AppServerRole" for r in _roles(app)))
+        await _fast(app, pilot)
+        await pilot.press("2")
+        table = app.roles_view.query_one("#roles-table", DataTable)
+        table.move_cursor(row=next(n for n, r in enumerate(app.roles_view.roles) if r.name == "AppServerRole"))
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps"))
+        steps = static_text(app.screen, "#plan-steps")
+        assert "adopt          role AppServerRole — chosen role; already has: core (inline)" in steps
+        assert "only what the chosen role does not grant yet" in steps
+        assert "create         role" not in steps
+        await pilot.press("y")
+        pane = app.query_one(ActivityPane)
+        await wait_until(pilot, lambda: pane.progress is not None and pane.progress.result is not None)
+        assert pane.progress.result.ok
+    arn = next(p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"])
+    document = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
+    assert "ssmmessages" not in json.dumps(document) and "s3:GetEncryptionConfiguration" in json.dumps(document)
+    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="AppServerRole")["AttachedPolicies"]] == [arn]
+
+
+async def test_progress_pane_takes_a_thousand_instances_through_the_forwarder(xdg_state):
+    from ssm_tui.ui.widgets.progress_pane import EventForwarder
+
+    app = make_app(AppConfig(), connect=False, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = ProgressPane("Apply: big fleet", ["attach to 1000 instance(s)"], 1000)
+        activity = await _fast(app, pilot)
+        await activity.query_one("#activity-live").mount(pane)
+        forward = EventForwarder(pane.post_message)
+
+        def fan_out() -> None:  # as the attacher would, from a worker thread
+            for n in range(1000):
+                forward(InstanceResult(f"i-{n:017d}", "associate", "ok", "associated", 1))
+                forward(FanOutProgress(total=1000, done=n + 1, failed=0, elapsed=(n + 1) / 50))
+            forward.flush()
+
+        worker = threading.Thread(target=fan_out)
+        worker.start()
+        await wait_until(pilot, lambda: pane.query_one(DataTable).row_count == 1000, timeout=60)
+        worker.join()
+        await wait_until(pilot, lambda: pane.query_one(ProgressBar).progress == 1000)
+        assert "1000 done" in static_text(pane, "#progress-stats") and "50.0/s" in static_text(pane, "#progress-stats")
