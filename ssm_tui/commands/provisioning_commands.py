@@ -274,6 +274,8 @@ def _apply(args: argparse.Namespace, config: AppConfig) -> int:
         identity = ctx.identity()
         if identity.partition != "aws":  # the trust principal differs per partition
             desired, _ = _desired_from_args(args, config, identity.partition)
+        if args.existing_role and not args.instance_profile_name:
+            desired = _with_existing_profile(ctx, desired)
         plan = compute_plan(desired, read_current_state(ctx, desired))
         out = sys.stderr if args.json else sys.stdout
         print(f"Account {identity.account_id}, {ctx.describe()}", file=out)
@@ -293,6 +295,20 @@ def _apply(args: argparse.Namespace, config: AppConfig) -> int:
         elif not _confirm("apply", "Apply this plan?", args.yes):
             return EXIT_NOT_CONFIRMED
         return _execute(ctx, plan, args)
+
+
+def _with_existing_profile(ctx: Any, desired: Any) -> Any:
+    """An existing role keeps its instance profile (if it has one) unless one was named."""
+    from dataclasses import replace
+
+    from botocore.exceptions import ClientError
+
+    try:
+        reply = ctx.client("iam").list_instance_profiles_for_role(RoleName=desired.role_name)
+    except ClientError:
+        return desired  # no such role: the plan says so
+    profiles = [p["InstanceProfileName"] for p in reply["InstanceProfiles"]]
+    return replace(desired, profile_name=profiles[0]) if profiles else desired
 
 
 def _dry_run_document(plan) -> dict:

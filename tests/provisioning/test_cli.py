@@ -104,3 +104,42 @@ def test_runs_lists_runs_newest_first(emulator, ctx, xdg_state, capsys):
     runs = json.loads(capsys.readouterr().out)
     assert len(runs) == 2 and runs[0]["run_id"] > runs[1]["run_id"]
     assert {r["status"] for r in runs} == {"succeeded"}
+
+
+def test_existing_role_keeps_its_instance_profile(emulator, ctx, xdg_state, capsys):
+    iam = ctx.client("iam")
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    iam.create_role(RoleName="WebRole", AssumeRolePolicyDocument=trust)
+    iam.create_instance_profile(InstanceProfileName="web-profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="web-profile", RoleName="WebRole")
+    ids = launch(ctx, 1)
+    assert (
+        main(
+            [
+                "apply",
+                *_url(emulator),
+                "--role-name",
+                "WebRole",
+                "--existing-role",
+                "--instances",
+                *ids,
+                "--yes",
+            ]
+        )
+        == 0
+    )
+    assert profile_of(ctx, ids[0]) == "web-profile"
+    assert [p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]] == [
+        "web-profile"
+    ]

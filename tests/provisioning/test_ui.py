@@ -277,10 +277,19 @@ async def test_a_role_picked_on_the_roles_tab_gets_only_what_it_lacks(emulator, 
     from ssm_tui.policy.readiness import SESSION_MANAGER_CORE_ACTIONS
 
     iam = ctx.client("iam")
-    iam.create_role(RoleName="AppServerRole", AssumeRolePolicyDocument=json.dumps(desired_state().trust_document))
-    core = {"Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": list(SESSION_MANAGER_CORE_ACTIONS), "Resource": "*"}]}
-    iam.put_role_policy(RoleName="AppServerRole", PolicyName="core", PolicyDocument=json.dumps(core))
+    iam.create_role(
+        RoleName="AppServerRole",
+        AssumeRolePolicyDocument=json.dumps(desired_state().trust_document),
+    )
+    core = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": list(SESSION_MANAGER_CORE_ACTIONS), "Resource": "*"}
+        ],
+    }
+    iam.put_role_policy(
+        RoleName="AppServerRole", PolicyName="core", PolicyDocument=json.dumps(core)
+    )
     launch(ctx, 1)
     app = make_app(_config(emulator), context=ctx, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -288,21 +297,34 @@ async def test_a_role_picked_on_the_roles_tab_gets_only_what_it_lacks(emulator, 
         await _fast(app, pilot)
         await pilot.press("2")
         table = app.roles_view.query_one("#roles-table", DataTable)
-        table.move_cursor(row=next(n for n, r in enumerate(app.roles_view.roles) if r.name == "AppServerRole"))
+        table.move_cursor(
+            row=next(n for n, r in enumerate(app.roles_view.roles) if r.name == "AppServerRole")
+        )
         await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps"))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PlanModal) and app.screen.query("#plan-steps")
+        )
         steps = static_text(app.screen, "#plan-steps")
-        assert "adopt          role AppServerRole — chosen role; already has: core (inline)" in steps
+        assert (
+            "adopt          role AppServerRole — chosen role; already has: core (inline)" in steps
+        )
         assert "only what the chosen role does not grant yet" in steps
         assert "create         role" not in steps
         await pilot.press("y")
         pane = app.query_one(ActivityPane)
-        await wait_until(pilot, lambda: pane.progress is not None and pane.progress.result is not None)
+        await wait_until(
+            pilot, lambda: pane.progress is not None and pane.progress.result is not None
+        )
         assert pane.progress.result.ok
     arn = next(p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"])
     document = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
-    assert "ssmmessages" not in json.dumps(document) and "s3:GetEncryptionConfiguration" in json.dumps(document)
-    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="AppServerRole")["AttachedPolicies"]] == [arn]
+    assert "ssmmessages" not in json.dumps(
+        document
+    ) and "s3:GetEncryptionConfiguration" in json.dumps(document)
+    assert [
+        p["PolicyArn"]
+        for p in iam.list_attached_role_policies(RoleName="AppServerRole")["AttachedPolicies"]
+    ] == [arn]
 
 
 async def test_progress_pane_takes_a_thousand_instances_through_the_forwarder(xdg_state):
@@ -326,4 +348,6 @@ async def test_progress_pane_takes_a_thousand_instances_through_the_forwarder(xd
         await wait_until(pilot, lambda: pane.query_one(DataTable).row_count == 1000, timeout=60)
         worker.join()
         await wait_until(pilot, lambda: pane.query_one(ProgressBar).progress == 1000)
-        assert "1000 done" in static_text(pane, "#progress-stats") and "50.0/s" in static_text(pane, "#progress-stats")
+        assert "1000 done" in static_text(pane, "#progress-stats") and "50.0/s" in static_text(
+            pane, "#progress-stats"
+        )
