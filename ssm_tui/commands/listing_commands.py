@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ssm_tui.config import AppConfig
+from ssm_tui.policy.readiness import SESSION_MANAGER_CORE_ACTIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from ssm_tui.aws.models import Instance, Role
@@ -124,6 +125,8 @@ def _readiness(role: Role) -> str:
         return "unknown (policies unreadable)"
     if not role.missing_actions:
         return "ready"
+    if len(role.missing_actions) == len(SESSION_MANAGER_CORE_ACTIONS):
+        return f"missing all {len(SESSION_MANAGER_CORE_ACTIONS)} core actions"
     return f"missing {len(role.missing_actions)}: " + ", ".join(role.missing_actions)
 
 

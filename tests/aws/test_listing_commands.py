@@ -87,7 +87,8 @@ def test_tables_for_people(seeded, emulator, capsys):
     assert "12 instances" in out
     assert main(["roles", "--endpoint-url", emulator.endpoint_url]) == 0
     out = capsys.readouterr().out
-    assert "legacy-ops-ec2" in out and "missing 4" in out and "ready" in out
+    assert "legacy-ops-ec2" in out and "missing 4: ssmmessages:CreateControlChannel" in out
+    assert "missing all 5 core actions" in out and "ready" in out
 
 
 def test_demo_flag_lists_a_seeded_fleet_and_stops_the_emulator(emulator, capsys):
