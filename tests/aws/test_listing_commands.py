@@ -28,7 +28,7 @@ INSTANCE_KEYS = {
 
 @pytest.fixture
 def seeded(ctx, emulator):
-    return seed_fleet(ctx, 12)
+    return seed_fleet(ctx, 12, in_process=True)
 
 
 def test_instances_json(seeded, emulator, capsys):
