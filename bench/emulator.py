@@ -27,5 +27,5 @@ def seeded_emulator(instance_count: int) -> Iterator[str]:
 
     with EmulatorServer() as server:
         context = AwsContext.from_config(AppConfig(endpoint_url=server.endpoint_url, region="us-east-1"))
-        seed_fleet(context, size=instance_count)
+        seed_fleet(context, size=instance_count, in_process=True)  # the server runs in this process
         yield server.endpoint_url
