@@ -54,7 +54,8 @@ async def test_unreachable_endpoint_shows_a_copyable_error_and_the_app_keeps_run
     config = AppConfig(endpoint_url=f"http://127.0.0.1:{_closed_port()}", region="us-east-1")
     app = make_app(config, cursor_blink=False)
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, ErrorModal), timeout=60)
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorModal) and app.screen.query("#error-detail"),
+                         timeout=60)
         detail = app.screen.query_one("#error-detail", TextArea).text
         assert "127.0.0.1" in detail
         await pilot.press("c")

@@ -15,7 +15,6 @@ SIZE = (140, 42)
 async def _ready(pilot) -> None:
     populate(pilot.app)
     await tabs_mounted(pilot)
-    await wait_until(pilot, lambda: lint_settled(pilot.app))
     await pilot.pause()
 
 
@@ -47,6 +46,7 @@ def test_policy_tab_default(snap_compare):
     async def run_before(pilot):
         await _ready(pilot)
         await pilot.press("3")
+        await wait_until(pilot, lambda: lint_settled(pilot.app))  # lint starts once the tab is shown
 
     assert snap_compare(fixed_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -97,5 +97,7 @@ def test_help_screen(snap_compare):
     async def run_before(pilot):
         await _ready(pilot)
         await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.pause()  # let the help table's scrollbar settle after its first layout
 
     assert snap_compare(fixed_app(), terminal_size=SIZE, run_before=run_before)

@@ -70,6 +70,7 @@ class ActivityPane(Vertical):
     HELP_GROUP = "Activity"
     BINDINGS = [
         Binding("u", "rollback_run", "Roll back run", id="activity.rollback"),
+        Binding("escape", "cancel_run", "Cancel run", show=False, id="activity.cancel_run"),
         Binding("ctrl+r", "reload_runs", "Reload runs", show=False, id="activity.reload_runs"),
     ]
 
@@ -318,6 +319,11 @@ class ActivityPane(Vertical):
             end = time.monotonic() + self.ssm_poll_interval
             while time.monotonic() < end and not worker.is_cancelled:
                 time.sleep(0.1)
+
+    def action_cancel_run(self) -> None:
+        """Esc anywhere on the Activity tab cancels the running apply (between calls)."""
+        if self.progress is not None:
+            self.progress.action_cancel_run()
 
     # -- rollback -------------------------------------------------------------------------------------
     def action_rollback_run(self) -> None:

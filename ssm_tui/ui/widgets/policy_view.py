@@ -58,6 +58,8 @@ class PolicyView(Horizontal):
         self.document: dict | None = None  # the last valid document (what the preview shows)
         self.problems: tuple[FieldProblem, ...] = ()
         self._lint_timer: Timer | None = None
+        self._pending_lint: tuple[dict, str] | None = None
+        self._seen = False  # lint waits until the Policy tab is first shown
         self._measured_input_at: float | None = None
         self.linted_text: str | None = None  # the document text the lint panel currently describes
 
@@ -143,9 +145,20 @@ class PolicyView(Horizontal):
 
     # ----- lint, off the hot path -------------------------------------------------------------
     def _schedule_lint(self, document: dict, text: str) -> None:
+        """Lint after typing pauses, and only once the tab has been seen: importing parliament
+        in a thread at start-up would compete with the inventory load for the GIL."""
+        self._pending_lint = (document, text)
+        if not self._seen:
+            return
         if self._lint_timer is not None:
             self._lint_timer.stop()
         self._lint_timer = self.set_timer(LINT_DEBOUNCE_S, lambda: self._lint(document, text))
+
+    def on_show(self) -> None:
+        if not self._seen:
+            self._seen = True
+            if self._pending_lint is not None:
+                self._schedule_lint(*self._pending_lint)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lint", name="lint policy")
     def _lint(self, document: dict, text: str) -> None:

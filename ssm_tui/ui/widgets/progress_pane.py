@@ -177,7 +177,11 @@ class ProgressPane(Vertical):
             yield table
 
     def on_mount(self) -> None:
-        self.query_one("#progress-results", DataTable).focus()  # so Esc (cancel) reaches this pane
+        # After the tab switch settles, so Esc (cancel) reaches this pane.
+        self.call_after_refresh(self.focus_results)
+
+    def focus_results(self) -> None:
+        self.query_one("#progress-results", DataTable).focus()
 
     # -- rendering --------------------------------------------------------------------------------
     def _steps_text(self) -> str:
