@@ -63,6 +63,19 @@ async def _fast(app, pilot) -> ActivityPane:
     return pane
 
 
+async def _show_activity(app, pilot) -> ActivityPane:
+    """The Activity tab, built and visible (a RichLog only writes once it has a size)."""
+    activity = await _fast(app, pilot)
+    await pilot.press("4")
+    await wait_until(pilot, lambda: app.query_one("#tabs").active == "activity")
+    return activity
+
+
+async def _settle(app, pilot) -> None:
+    """Let every worker finish (the refresh after a run, SSM polling) before the app closes."""
+    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers))
+
+
 def _roles(app) -> tuple:
     views = app.query("#roles-view")
     return views.first().roles if views else ()
@@ -99,6 +112,7 @@ async def test_mark_apply_confirm_watch_progress_and_see_instances_online(emulat
         # the agent registers (the emulator derives it from the role's permissions)
         await wait_until(pilot, lambda: "2/2" in static_text(progress, "#progress-ssm"))
         await wait_until(pilot, lambda: pane.query_one("#runs-table", DataTable).row_count == 1)
+        await _settle(app, pilot)
     assert [profile_of(ctx, i) for i in marked] == ["SessionManagerInstanceRole"] * 2
 
 
@@ -157,9 +171,8 @@ async def test_plan_modal_offers_replace_when_instances_have_another_profile(xdg
 async def test_progress_pane_shows_steps_bar_rate_log_and_results(xdg_state):
     app = make_app(AppConfig(), connect=False, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
         pane = ProgressPane("Apply: test", ["create policy P", "attach to 4 instance(s)"], 4)
-        activity = await _fast(app, pilot)
+        activity = await _show_activity(app, pilot)
         await activity.query_one("#activity-live").mount(pane)
         pane.post_message(StepChanged(0, "ok", "created"))
         pane.post_message(StepChanged(1, "running"))
@@ -191,7 +204,8 @@ async def test_progress_pane_shows_steps_bar_rate_log_and_results(xdg_state):
             and "2.0/s" in stats
         )
         assert pane.query_one(ProgressBar).progress == 4
-        assert len(pane.query_one("#progress-log").lines) == 2
+        log = pane.query_one("#progress-log")
+        assert list(log.lines) == ["i-1: associate ok", "ERROR: i-2: UnauthorizedOperation"]
 
 
 async def test_escape_cancels_between_calls_and_reports_what_was_done(emulator, xdg_state, ctx):
@@ -217,6 +231,9 @@ async def test_escape_cancels_between_calls_and_reports_what_was_done(emulator, 
             pilot,
             lambda: pane.progress is not None and "AssociateIamInstanceProfile" in faults.calls,
         )
+        await wait_until(
+            pilot, lambda: app.focused is not None and pane in app.focused.ancestors_with_self
+        )
         await pilot.press("escape")
         assert pane.progress.cancel_event.is_set()
         release.set()
@@ -227,6 +244,7 @@ async def test_escape_cancels_between_calls_and_reports_what_was_done(emulator, 
         assert [i.outcome for i in result.instances].count("cancelled") == 3
         assert "cancelled" in static_text(pane.progress, "#progress-title")
         assert faults.calls.count("AssociateIamInstanceProfile") == 1
+        await _settle(app, pilot)
 
 
 async def test_u_rolls_back_the_highlighted_run(emulator, xdg_state, ctx):
@@ -237,8 +255,7 @@ async def test_u_rolls_back_the_highlighted_run(emulator, xdg_state, ctx):
     assert [profile_of(ctx, i) for i in ids] == ["SsmRole", "SsmRole"]
     app = make_app(_config(emulator), context=ctx, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        pane = await _fast(app, pilot)
+        pane = await _show_activity(app, pilot)
         await wait_until(pilot, lambda: pane.query_one("#runs-table", DataTable).row_count == 1)
         pane.query_one("#runs-table", DataTable).focus()
         await pilot.press("u")
@@ -253,6 +270,7 @@ async def test_u_rolls_back_the_highlighted_run(emulator, xdg_state, ctx):
             pilot,
             lambda: "rolled back" in str(pane.query_one("#runs-table", DataTable).get_row_at(0)),
         )
+        await _settle(app, pilot)
     assert [profile_of(ctx, i) for i in ids] == [None, None]
     assert ctx.client("iam").list_roles()["Roles"] == []
 
@@ -316,6 +334,7 @@ async def test_a_role_picked_on_the_roles_tab_gets_only_what_it_lacks(emulator, 
             pilot, lambda: pane.progress is not None and pane.progress.result is not None
         )
         assert pane.progress.result.ok
+        await _settle(app, pilot)
     arn = next(p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"])
     document = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
     assert "ssmmessages" not in json.dumps(
@@ -333,7 +352,7 @@ async def test_progress_pane_takes_a_thousand_instances_through_the_forwarder(xd
     app = make_app(AppConfig(), connect=False, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         pane = ProgressPane("Apply: big fleet", ["attach to 1000 instance(s)"], 1000)
-        activity = await _fast(app, pilot)
+        activity = await _show_activity(app, pilot)
         await activity.query_one("#activity-live").mount(pane)
         forward = EventForwarder(pane.post_message)
 

@@ -14,14 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.markup import escape
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, ProgressBar, RichLog, Static
+from textual.widgets import DataTable, Log, ProgressBar, Static
 
 from ssm_tui.planning.progress import (
     FanOutProgress,
@@ -33,6 +32,7 @@ from ssm_tui.planning.progress import (
 )
 
 ICONS = {"pending": "○", "running": "◐", "ok": "✓", "failed": "✗", "skipped": "–", "cancelled": "⊘"}
+_LEVEL_PREFIX = {"error": "ERROR: ", "warning": "WARNING: "}
 ONLINE_HINT = (
     "The SSM agent may take up to ~30 min to pick up the new role; "
     "reboot the instance or restart the agent to register it now."
@@ -169,7 +169,7 @@ class ProgressPane(Vertical):
             yield Static(f"0 done · 0 failed · {self._attach_total} remaining", id="progress-stats")
         yield Static("", id="progress-ssm")
         with Horizontal(id="progress-body"):
-            yield RichLog(id="progress-log", max_lines=5000, wrap=False)
+            yield Log(id="progress-log", max_lines=5000)
             table: DataTable = DataTable(
                 id="progress-results", cursor_type="row", zebra_stripes=True
             )
@@ -217,11 +217,11 @@ class ProgressPane(Vertical):
     @on(RunEvents)
     def _run_events(self, message: RunEvents) -> None:
         message.stop()
-        log = self.query_one(RichLog)
-        colours = self.app.theme_variables  # RichLog renders Rich markup: no $variables there
-        for line in message.lines:
-            colour = colours.get(line.level) if line.level in ("error", "warning") else None
-            log.write(Text(line.text, style=colour or ""))
+        # `Log` (plain lines, built for volume) rather than RichLog, whose writes wait for a first
+        # resize that does not always arrive when the pane is mounted into a visible tab.
+        self.query_one(Log).write_lines(
+            [_LEVEL_PREFIX.get(line.level, "") + line.text for line in message.lines]
+        )
         table = self.query_one(DataTable)
         for item in message.results:
             if item.instance_id in self.instance_results:
@@ -272,10 +272,7 @@ class ProgressPane(Vertical):
         if not self.running or self.cancel_event.is_set():
             return
         self.cancel_event.set()
-        self.query_one(RichLog).write(
-            Text(
-                "Cancelling: the calls in flight finish, nothing new starts.",
-                style=self.app.theme_variables.get("warning", ""),
-            )
+        self.query_one(Log).write_line(
+            "WARNING: cancelling: the calls in flight finish, nothing new starts."
         )
         self.notify("Cancelling after the calls in flight", title="Apply")
