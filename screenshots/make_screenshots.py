@@ -16,8 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a clone without installing
 
-from ssm_tui.config import AppConfig  # noqa: E402
-from ssm_tui.ui.app import SsmTuiApp, make_app  # noqa: E402
+from ssm_tui.config import AppConfig
+from ssm_tui.ui.app import SsmTuiApp, make_app
 
 ALL_LISTINGS = {"instances", "roles", "kms_keys", "buckets", "log_groups"}
 

@@ -15,11 +15,11 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -83,9 +83,9 @@ class SsmTuiApp(App[int]):
 
     TITLE = "ssm-tui"
     HELP_GROUP = "Everywhere"
-    CSS_PATH = [STYLES / name for name in ("app.tcss", "instances.tcss", "roles.tcss", "policy.tcss", "dialogs.tcss", "activity.tcss")]
+    CSS_PATH: ClassVar[list[Path]] = [STYLES / name for name in ("app.tcss", "instances.tcss", "roles.tcss", "policy.tcss", "dialogs.tcss", "activity.tcss")]
     COMMANDS = App.COMMANDS | {SsmTuiCommands}
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_tab('instances')", "Instances", show=False, id="app.tab_instances"),
         Binding("2", "show_tab('roles')", "Roles", show=False, id="app.tab_roles"),
         Binding("3", "show_tab('policy')", "Policy", show=False, id="app.tab_policy"),
@@ -148,11 +148,11 @@ class SsmTuiApp(App[int]):
         return self.query_one(InstancesView)
 
     @property
-    def roles_view(self) -> "RolesView":
+    def roles_view(self) -> RolesView:
         return self.query_one("#roles-view")  # type: ignore[return-value]
 
     @property
-    def policy_view(self) -> "PolicyView":
+    def policy_view(self) -> PolicyView:
         return self.query_one("#policy-view")  # type: ignore[return-value]
 
     def _mounted(self, selector: str) -> Any:
@@ -424,7 +424,7 @@ class SsmTuiApp(App[int]):
             import pyperclip
 
             pyperclip.copy(text)
-        except Exception:  # PyperclipException, or anything a broken clipboard tool raises
+        except Exception:  # noqa: BLE001 - PyperclipException, or anything a broken clipboard tool raises
             self.copy_to_clipboard(text)
             self.notify("No system clipboard here: sent the policy to your terminal's clipboard (OSC 52)",
                         title="Policy copied")

@@ -5,7 +5,7 @@ moto gives instances random ids; snapshots are fed these instead (behaviour test
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ssm_tui.aws.models import (
     AttachedPolicy,
@@ -53,7 +53,7 @@ def fixed_instances(count: int = len(_NAMES)) -> tuple[Instance, ...]:
             private_ip=f"10.0.{index // 250}.{index % 250 + 4}",
             vpc_id="vpc-0a1b2c3d4e5f60708",
             subnet_id="subnet-0123456789abcdef0",
-            launch_time=datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc),
+            launch_time=datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
             tags={"Name": name, "env": "prod" if index % 2 else "staging", "team": "platform"},
             association=association,
             ssm=SsmStatus("Online" if online else "not managed",

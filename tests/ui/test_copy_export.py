@@ -11,7 +11,7 @@ from textual.widgets import Input
 from ssm_tui.ui.screens.export_modal import ExportModal
 
 from .fixed_data import fixed_app, populate
-from .helpers import static_text, tabs_mounted
+from .helpers import tabs_mounted
 
 
 def _toasts(app) -> str:

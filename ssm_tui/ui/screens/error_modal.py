@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
@@ -13,7 +15,7 @@ from textual.widgets import Button, Label, TextArea
 class ErrorModal(ModalScreen[None]):
     """Shows `title` and `detail`; the detail is a read-only TextArea so it can be selected and copied."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="error.close"),
         Binding("c", "copy", "Copy error", id="error.copy"),
     ]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -71,7 +72,7 @@ def write_export(fmt: ExportFormat, options: SessionManagerOptions, names: Resou
 class ExportModal(ModalScreen[Path | None]):
     """Asks for the format and the file; dismisses with the written path (None: cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
     def __init__(self, options: SessionManagerOptions, names: ResourceNames) -> None:
         super().__init__()

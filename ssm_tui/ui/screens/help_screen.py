@@ -6,10 +6,12 @@ shows up here without anyone remembering to document it.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.markup import escape
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -49,7 +51,7 @@ def collect_bindings(screen: Screen) -> list[tuple[str, list[Binding]]]:
 class HelpScreen(ModalScreen[None]):
     """Lists every binding; `escape`, `?` or `q` closes it."""
 
-    BINDINGS = [Binding("escape,question_mark,q,f1", "dismiss", "Close help", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q,f1", "dismiss", "Close help", id="help.close")]
 
     def __init__(self, groups: list[tuple[str, list[Binding]]]) -> None:
         super().__init__()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -54,7 +55,7 @@ class InstanceTable(ScrollView, can_focus=True):
 
     HELP_GROUP = "Instances table"
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "instance-table--header",
         "instance-table--cursor",
         "instance-table--marked",
@@ -63,7 +64,7 @@ class InstanceTable(ScrollView, can_focus=True):
         "instance-table--muted",
     }
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="instances.cursor_up"),
         Binding("down,j", "cursor(1)", "Down", show=False, id="instances.cursor_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="instances.page_up"),
@@ -80,25 +81,25 @@ class InstanceTable(ScrollView, can_focus=True):
     class Selected(Message):
         """Enter or a click on the highlighted row: show this instance's details."""
 
-        def __init__(self, table: "InstanceTable", instance: Instance) -> None:
+        def __init__(self, table: InstanceTable, instance: Instance) -> None:
             super().__init__()
             self.table = table
             self.instance = instance
 
         @property
-        def control(self) -> "InstanceTable":
+        def control(self) -> InstanceTable:
             return self.table
 
     class MarksChanged(Message):
         """The set of marked instances changed; `count` is how many are marked."""
 
-        def __init__(self, table: "InstanceTable", count: int) -> None:
+        def __init__(self, table: InstanceTable, count: int) -> None:
             super().__init__()
             self.table = table
             self.count = count
 
         @property
-        def control(self) -> "InstanceTable":
+        def control(self) -> InstanceTable:
             return self.table
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:

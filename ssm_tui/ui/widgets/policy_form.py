@@ -62,7 +62,7 @@ class PolicyForm(VerticalScroll):
     class Changed(Message):
         """The form now describes these options and names (not yet validated)."""
 
-        def __init__(self, form: "PolicyForm", options: SessionManagerOptions, names: ResourceNames,
+        def __init__(self, form: PolicyForm, options: SessionManagerOptions, names: ResourceNames,
                      ui_problems: tuple[FieldProblem, ...]) -> None:
             super().__init__()
             self.form = form
@@ -71,7 +71,7 @@ class PolicyForm(VerticalScroll):
             self.ui_problems = ui_problems
 
         @property
-        def control(self) -> "PolicyForm":
+        def control(self) -> PolicyForm:
             return self.form
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -163,10 +163,12 @@ class PolicyView(Horizontal):
     @work(thread=True, exclusive=True, exit_on_error=False, group="lint", name="lint policy")
     def _lint(self, document: dict, text: str) -> None:
         try:
-            from ssm_tui.policy.lint import lint_policy  # parliament: slow to import, kept off first paint
+            from ssm_tui.policy.lint import (
+                lint_policy,  # parliament: slow to import, kept off first paint
+            )
 
             findings = tuple(lint_policy(document))
-        except Exception as error:  # lint is advice: its failure must not look like a policy error
+        except Exception as error:  # noqa: BLE001 - lint is advice: its failure must not look like a policy error
             self.post_message(LintDone(text, None, f"{type(error).__name__}: {error}"))
             return
         self.post_message(LintDone(text, findings))
