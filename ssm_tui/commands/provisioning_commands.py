@@ -283,6 +283,13 @@ def _apply(args: argparse.Namespace, config: AppConfig) -> int:
         if plan.refused:
             for step in plan.refusals:
                 _err("apply", f"refused: {step.resource} {step.name}: {step.reason}")
+            if args.json:
+                print(
+                    json.dumps(
+                        {**_dry_run_document(plan), "dry_run": False, "ok": False, "refused": True},
+                        indent=2,
+                    )
+                )
             return EXIT_REFUSED
         if args.dry_run or config.read_only:
             why = "--dry-run" if args.dry_run else "--read-only"

@@ -84,8 +84,14 @@ def test_refused_plan_exits_4_with_the_reason(emulator, ctx, xdg_state, capsys):
     iam.create_role(RoleName="Other", AssumeRolePolicyDocument="{}")
     iam.create_instance_profile(InstanceProfileName=ROLE)
     iam.add_role_to_instance_profile(InstanceProfileName=ROLE, RoleName="Other")
-    assert main(["apply", *_url(emulator), "--yes"]) == 4
-    assert "holds role Other" in capsys.readouterr().err
+    assert main(["apply", *_url(emulator), "--yes", "--json"]) == 4
+    captured = capsys.readouterr()
+    assert "holds role Other" in captured.err
+    document = json.loads(captured.out)
+    assert document["refused"] is True and document["ok"] is False
+    assert [s["action"] for s in document["steps"] if s["resource"] == "instance-profile"] == [
+        "refuse"
+    ]
     assert iam.list_policies(Scope="Local")["Policies"] == []
 
 
