@@ -72,9 +72,11 @@ async def test_refresh_reloads_with_a_loading_indicator(moto_config):
         await wait_until(pilot, lambda: app.metrics.instances_populated_at is not None)
         first = app.metrics.instances_populated_at
         # Slow the next listing down so the indicator is observable, not a race.
-        FaultInjector(context.client("ec2")).delay("DescribeInstances", 1.0, times=1)
+        faults = FaultInjector(context.client("ec2"))
+        faults.delay("DescribeInstances", 1.0)
         await pilot.press("r")
         assert app.instances_view.loading
         await wait_until(pilot, lambda: app.metrics.instances_populated_at != first)
+        faults.remove()
         assert not app.instances_view.loading
         assert len(app.query_one(InstanceTable).rows) == FLEET_SIZE
