@@ -44,7 +44,6 @@ async def _shoot(pilot, name: str) -> None:
 async def _capture(pilot) -> None:
     app: SsmTuiApp = pilot.app
     await _wait(pilot, lambda: ALL_LISTINGS <= app.loaded_kinds)
-    await _wait(pilot, lambda: _lint_settled(app))
 
     await pilot.press("down", "down", "space", "down", "space")
     await _shoot(pilot, "instances")
@@ -56,6 +55,7 @@ async def _capture(pilot) -> None:
     await _shoot(pilot, "roles")
 
     await pilot.press("3")
+    await _wait(pilot, lambda: _lint_settled(app))  # lint starts once the Policy tab is shown
     await _shoot(pilot, "policy")
 
     await pilot.click("#kms-enabled")
