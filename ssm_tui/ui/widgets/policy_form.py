@@ -13,6 +13,7 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static, Switch
 
@@ -80,6 +81,7 @@ class PolicyForm(VerticalScroll):
         self.aws_region = "us-east-1"
         self.account_id: str | None = None
         self._shown: dict[str, str] = {}  # widget id -> text on screen, to skip no-op updates
+        self._lines: dict[str, int] = {}  # problem widget id -> wrapped line count on screen
 
     def compose(self) -> ComposeResult:
         yield Label("Policy style", classes="section-title")
@@ -207,8 +209,18 @@ class PolicyForm(VerticalScroll):
             widget = self.query_one(f"#{key}", Static)
             widget.set_class(any(p.severity == "error" for p in found), "-error")
             widget.set_class(bool(found) and all(p.severity == "warning" for p in found), "-warning")
-            widget.update(text)
+            # A message that still wraps to the same number of lines needs no (screen-wide) layout.
+            lines = self._wrapped_lines(text, widget)
+            widget.update(text, layout=lines != self._lines.get(key))
+            self._lines[key] = lines
             widget.display = bool(found)
+
+    @staticmethod
+    def _wrapped_lines(markup: str, widget: Static) -> int:
+        width = widget.content_region.width or widget.parent.content_region.width - 2  # type: ignore[union-attr]
+        if not markup or width <= 0:
+            return 0
+        return len(Content.from_markup(markup).wrap(width))
 
     # ----- pickers ----------------------------------------------------------------------------
     def set_pickers(self, *, keys: tuple[KmsKey, ...] | None = None, buckets: tuple[Bucket, ...] | None = None,

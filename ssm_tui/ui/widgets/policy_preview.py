@@ -15,6 +15,10 @@ from ssm_tui.policy.validation import MAX_MANAGED_POLICY_SIZE
 from ssm_tui.ui.widgets.json_syntax import json_content
 
 
+HEIGHT_STEP = 24  # lines reserved at a time for the document
+WIDTH_STEP = 32  # columns, only when the document is wider than the pane
+
+
 class PolicyPreview(Vertical):
     """Size line, stale marker and the highlighted document."""
 
@@ -23,7 +27,7 @@ class PolicyPreview(Vertical):
         self.text: str | None = None
         self.size_chars = 0
         self.stale = False
-        self._shape: tuple[int, int] | None = None
+        self._shape: tuple[int, int | None] | None = None
         self._status = ""
 
     def compose(self) -> ComposeResult:
@@ -35,17 +39,31 @@ class PolicyPreview(Vertical):
         """Render a freshly built document (`size`: IAM's non-whitespace character count)."""
         if text == self.text and not self.stale:
             return  # e.g. a name changed: same document, nothing to repaint
-        shape = (text.count("\n"), max(map(len, text.splitlines()), default=0))
-        relayout = shape != self._shape
-        self._shape = shape
         self.text = text
         self.size_chars = size
         if self.stale:
             self.stale = False
             self.remove_class("-stale")
-        # Same number of lines and width: repaint only, skip the layout pass.
-        self.query_one("#policy-preview", Static).update(json_content(text), layout=relayout)
+        target = self.query_one("#policy-preview", Static)
+        self._reserve_space(target, text)
+        target.update(json_content(text), layout=False)
         self._show_status(size)
+
+    def _reserve_space(self, target: Static, text: str) -> None:
+        """Size the preview in steps, so most keystrokes repaint it without a layout pass.
+
+        Any change of a widget's size reflows the whole screen (~40 ms with the form's hundred
+        widgets); a policy grows or shrinks by a statement or a few characters at a time.
+        """
+        lines = text.count("\n") + 1
+        widest = max(map(len, text.splitlines()), default=0)
+        height = -(-lines // HEIGHT_STEP) * HEIGHT_STEP
+        available = self.query_one("#policy-preview-scroll").scrollable_content_region.width
+        width = None if widest <= available else -(-widest // WIDTH_STEP) * WIDTH_STEP
+        if (height, width) != self._shape:
+            self._shape = (height, width)
+            target.styles.height = height
+            target.styles.width = width if width is not None else "1fr"
 
     def _set_status(self, markup: str) -> None:
         if markup != self._status:
