@@ -53,9 +53,9 @@ async def _app_once(endpoint_url: str) -> float:
     from ssm_tui.ui.app import make_app
 
     app = make_app(AppConfig(endpoint_url=endpoint_url, region="us-east-1"))
-    async with app.run_test(headless=True, size=(160, 50)) as pilot:
+    async with app.run_test(headless=True, size=(160, 50)):
         while app.metrics.instances_populated_at is None:
-            await pilot.pause(0.05)
+            await asyncio.sleep(0.05)  # not pilot.pause(): its idle wait would load the app's loop
         return app.metrics.instances_populated_at - app.metrics.inventory_load_started_at
 
 

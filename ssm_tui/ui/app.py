@@ -73,8 +73,10 @@ TAB_LISTINGS: dict[str, tuple[str, ...]] = {
     "roles": ("roles",),
     "policy": ("kms_keys", "buckets", "log_groups"),
 }
-# Secondary listings start when instances arrive (so P1 is not slowed by contention), or after this.
-SECONDARY_DELAY_S = 2.0
+# Secondary listings start when instances arrive (so they do not compete with the listing the user
+# is looking at), or after this fallback when the instance listing is slow: 1,000 instances take
+# ~5 s against the emulator, so a shorter fallback would start them mid-listing.
+SECONDARY_DELAY_S = 10.0
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
 
@@ -281,6 +283,8 @@ class SsmTuiApp(App[int]):
 
     @on(ListingLoaded)
     def _listing_loaded(self, message: ListingLoaded) -> None:
+        if self._closing or not self.query(InstancesView):
+            return  # the app is shutting down: its views are already gone
         self.show_listing(message.kind, message.listing, message.loaded_at)
         if message.kind == "instances":
             self._start_secondary_listings()

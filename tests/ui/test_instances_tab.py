@@ -6,6 +6,7 @@ from ssm_tui.aws.faults import FaultInjector
 from ssm_tui.aws.session import AwsContext
 from ssm_tui.ui.app import make_app
 from ssm_tui.ui.widgets.instance_table import InstanceTable
+from ssm_tui.ui.widgets.quiet_loading import QuietLoadingIndicator
 
 from .conftest import FLEET_SIZE
 from .helpers import static_text, wait_until
@@ -74,8 +75,11 @@ async def test_refresh_reloads_with_a_loading_indicator(moto_config):
         # Slow the next listing down so the indicator is observable, not a race.
         faults = FaultInjector(context.client("ec2"))
         faults.delay("DescribeInstances", 1.0)
+        app.instances_view.table.focus()
         await pilot.press("r")
-        assert app.instances_view.loading
+        await wait_until(pilot, lambda: app.instances_view.loading)
+        cover = app.instances_view._cover_widget  # Textual keeps the loading overlay outside the DOM
+        assert isinstance(cover, QuietLoadingIndicator) and "loading instances" in str(cover.render())
         await wait_until(pilot, lambda: app.metrics.instances_populated_at != first)
         faults.remove()
         assert not app.instances_view.loading

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ssm_tui.aws.models import Listing, Role
+from ssm_tui.ui.widgets.quiet_loading import QuietLoadingMixin
 from ssm_tui.ui.widgets.json_syntax import json_content
 
 
@@ -32,8 +33,10 @@ def verdict_text(role: Role) -> str:
     return "ready" if ready else f"missing {len(role.missing_actions or ())}"
 
 
-class RolesView(Vertical):
+class RolesView(QuietLoadingMixin, Vertical):
     """Everything on the Roles tab."""
+
+    LOADING_WHAT = "roles"
 
     HELP_GROUP = "Roles"
 
