@@ -34,6 +34,8 @@ async def _measure(rows: int, rounds: int) -> dict[str, object]:
             first_paint_ms.append((app.metrics.instances_populated_at - started) * 1000)
         await pilot.press("slash")
         for _ in range(rounds):
+            view.show_instances(instances)  # a fresh listing: no filter results cached from the last round
+            await pilot.pause()
             for char in FILTER_TEXT:
                 await pilot.press(char)
             for _ in FILTER_TEXT:

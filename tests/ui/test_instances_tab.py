@@ -84,3 +84,24 @@ async def test_refresh_reloads_with_a_loading_indicator(moto_config):
         faults.remove()
         assert not app.instances_view.loading
         assert len(app.query_one(InstanceTable).rows) == FLEET_SIZE
+
+
+async def test_typing_and_erasing_a_filter_always_shows_exactly_the_matching_rows():
+    """The filter narrows from cached results while typing; every step must still be exact."""
+    from ssm_tui.config import AppConfig
+    from ssm_tui.ui.widgets.instance_table import search_key
+
+    from .fixed_data import fixed_instances
+
+    instances = fixed_instances()
+    app = make_app(AppConfig(region="us-east-1"), connect=False, cursor_blink=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.instances_view.show_instances(instances)
+        await pilot.press("slash")
+        typed = ""
+        for key in [*"web 0", *["backspace"] * 5, *"api", *["backspace"] * 3, *"db", "backspace", *"b 2"]:
+            await pilot.press("space" if key == " " else key)
+            typed = typed[:-1] if key == "backspace" else typed + key
+            terms = typed.lower().split()
+            expected = [i.instance_id for i in instances if all(t in search_key(i) for t in terms)]
+            assert [r.instance_id for r in app.query_one(InstanceTable).rows] == expected, typed
