@@ -32,7 +32,8 @@ async def test_switch_region_from_the_palette_reconnects(moto_config):
         await pilot.press("ctrl+p", *"switch region")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, PromptModal))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptModal)
+                         and app.screen.query("#prompt-input") and app.screen.query_one("#prompt-input").has_focus)
         await pilot.press("ctrl+a", "ctrl+k", *"eu-west-3", "enter")  # home, delete to end: clear the line
         await wait_until(pilot, lambda: app.context is not None and app.context.region == "eu-west-3")
         await wait_until(pilot, lambda: "eu-west-3" in static_text(app, "#header-region"))

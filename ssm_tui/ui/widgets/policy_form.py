@@ -50,7 +50,9 @@ def resolve_kms_key(text: str, keys: Iterable[KmsKey]) -> str:
 
 
 def _switch_row(label: str, switch_id: str, value: bool = False) -> Horizontal:
-    return Horizontal(Switch(value=value, id=switch_id), Label(label, classes="switch-label"), classes="switch-row")
+    # animate=False: the slider animation repaints for ~0.2 s and delays the preview frame.
+    return Horizontal(Switch(value=value, animate=False, id=switch_id), Label(label, classes="switch-label"),
+                      classes="switch-row")
 
 
 def _problem(field: str) -> Static:
