@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ssm_tui.aws.demo.server import DUMMY_CREDENTIALS, EmulatorServer
 

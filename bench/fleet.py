@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ssm_tui.aws.models import Instance, ProfileAssociation, SsmStatus
 
@@ -12,7 +12,7 @@ _TYPES = ("t3.micro", "t3.small", "m6i.large", "c6i.xlarge", "r6g.large")
 
 
 def make_instances(count: int) -> list[Instance]:
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
     instances = []
     for i in range(count):
         role = _ROLES[i % len(_ROLES)]

@@ -49,9 +49,10 @@ def _peak_rss_mb() -> float:
     """This program's peak RSS. VmHWM belongs to the address space, which exec replaces; ru_maxrss
     would also count the parent's pages copied at fork (the benchmark's parent holds an emulator)."""
     try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB

@@ -41,7 +41,7 @@ def _prepare(endpoint_url: str, count: int) -> tuple[object, list[str], str]:
 
 
 def _run_attacher(endpoint_url: str, count: int) -> dict[str, float]:
-    from ssm_tui.aws.attacher import AttachSettings, Attacher, attach_client
+    from ssm_tui.aws.attacher import Attacher, AttachSettings, attach_client
     from ssm_tui.aws.journal import Journal
     from ssm_tui.aws.token_bucket import BucketSize
     from ssm_tui.planning.plan import Action, InstanceStep
@@ -67,7 +67,7 @@ def _run_naive(endpoint_url: str, count: int) -> dict[str, float]:
     """What a hand-written script does: a thread per instance, botocore's default retry config."""
     import boto3
 
-    ctx, ids, _ = _prepare(endpoint_url, count)
+    _, ids, _ = _prepare(endpoint_url, count)
     ec2 = boto3.Session(region_name="us-east-1").client("ec2", endpoint_url=endpoint_url)
     bucket = EmulatedEc2Bucket(BURST, REFILL)
     bucket.install(ec2)

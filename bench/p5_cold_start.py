@@ -15,7 +15,7 @@ def _time_to_first_paint(args: list[str]) -> float:
     started = time.time()
     proc = subprocess.run(
         [sys.executable, "-m", "bench.first_paint", *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **BENCH_ENV},
+        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, **BENCH_ENV},
     )
     for line in proc.stdout.splitlines():
         if line.startswith("FIRST_PAINT "):

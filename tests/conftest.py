@@ -23,7 +23,7 @@ def _isolate_environment() -> None:
     for name in ("config", "credentials"):
         (home / ".aws" / name).write_text("")
     for var in list(os.environ):
-        if var.startswith("AWS_") or var.startswith("XDG_"):
+        if var.startswith(("AWS_", "XDG_")):
             del os.environ[var]
     os.environ.update(
         {
@@ -48,7 +48,7 @@ _isolate_environment()
 
 
 @pytest.fixture(scope="session")
-def moto_server() -> Iterator["EmulatorServer"]:  # noqa: F821
+def moto_server() -> Iterator[EmulatorServer]:  # noqa: F821
     """One real moto HTTP server on 127.0.0.1 for the whole session; stopped at the end."""
     from ssm_tui.aws.demo.server import EmulatorServer
 
@@ -61,7 +61,7 @@ def moto_server() -> Iterator["EmulatorServer"]:  # noqa: F821
 
 
 @pytest.fixture
-def emulator(moto_server) -> Iterator["EmulatorServer"]:  # noqa: F821
+def emulator(moto_server) -> Iterator[EmulatorServer]:  # noqa: F821
     """The session's moto server, emptied before each test that asks for it."""
     moto_server.reset()
     yield moto_server

@@ -126,7 +126,7 @@ def _parliament_findings(text: str, ours: list[LintFinding]) -> list[LintFinding
     try:
         policy = parliament.analyze_policy_string(text)
         raw = [parliament.enhance_finding(f) for f in policy.findings]
-    except Exception as error:  # parliament raises bare Exceptions on odd input
+    except Exception as error:  # noqa: BLE001 - parliament raises bare Exceptions on odd input
         return [LintFinding("CRITICAL", "EXCEPTION", f"parliament failed: {error}")]
     findings = []
     for finding in raw:

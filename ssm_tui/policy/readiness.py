@@ -6,8 +6,8 @@ are ready, and to attach only what is missing to an existing role.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 import re
+from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
 # The actions of the seed's minimal policy that the agent needs to register and open sessions.

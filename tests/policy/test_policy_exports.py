@@ -221,7 +221,7 @@ def test_cli_script_passes_bash_n_and_makes_the_console_calls_in_order(options, 
     script = render_export(ExportFormat.CLI, options, names)
     path = tmp_path / "create.sh"
     path.write_text(script)
-    result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
+    result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     live = [
         line.strip()
@@ -255,7 +255,7 @@ def test_cli_script_creates_policy_role_and_profile_in_the_emulator(emulator, tm
     path.write_text(render_export(ExportFormat.CLI, options, names))
     env = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint_url}
     result = subprocess.run(
-        ["bash", str(path)], env=env, capture_output=True, text=True, timeout=120
+        ["bash", str(path)], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
     iam = boto3.client("iam", endpoint_url=emulator.endpoint_url, region_name="us-east-1")

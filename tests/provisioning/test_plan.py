@@ -40,14 +40,14 @@ ARN = "arn:aws:iam::123456789012"
 
 
 def desired(**kw) -> DesiredState:
-    base = dict(
-        policy_name="P",
-        policy_document=DOC,
-        role_name="R",
-        profile_name="R",
-        trust_document=ec2_trust_policy("aws"),
-        instance_ids=("i-1",),
-    )
+    base = {
+        "policy_name": "P",
+        "policy_document": DOC,
+        "role_name": "R",
+        "profile_name": "R",
+        "trust_document": ec2_trust_policy("aws"),
+        "instance_ids": ("i-1",),
+    }
     base.update(kw)
     return DesiredState(**base)
 

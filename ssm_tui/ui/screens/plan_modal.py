@@ -7,11 +7,12 @@ A refused plan (a same-named resource differs) can only be closed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
@@ -56,7 +57,7 @@ class PlanModal(ModalScreen[str | None]):
     """Shows the plan; nothing is applied unless the operator confirms here."""
 
     CSS_PATH = Path(__file__).parent.parent / "styles" / "plan_modal.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="plan.cancel"),
         Binding("y", "apply", "Apply", id="plan.apply"),
     ]
@@ -133,7 +134,7 @@ class ConfirmModal(ModalScreen[bool]):
     """A yes/no question with a scrollable body (e.g. the calls a rollback will undo)."""
 
     CSS_PATH = Path(__file__).parent.parent / "styles" / "plan_modal.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         Binding("y", "confirm", "Confirm", id="confirm.yes"),
     ]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
@@ -68,7 +68,7 @@ class ActivityPane(Vertical):
     """Runs and progress. `attach_settings`/`clock` may be set by tests before an apply."""
 
     HELP_GROUP = "Activity"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u", "rollback_run", "Roll back run", id="activity.rollback"),
         Binding("escape", "cancel_run", "Cancel run", show=False, id="activity.cancel_run"),
         Binding("ctrl+r", "reload_runs", "Reload runs", show=False, id="activity.reload_runs"),

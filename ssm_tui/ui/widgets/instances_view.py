@@ -18,9 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from ssm_tui.aws.models import Instance, Listing, Role
-from ssm_tui.ui.widgets.quiet_loading import QuietLoadingMixin
 from ssm_tui.ui.widgets.instance_detail import InstanceDetail, roles_by_profile_name
 from ssm_tui.ui.widgets.instance_table import InstanceTable, search_key
+from ssm_tui.ui.widgets.quiet_loading import QuietLoadingMixin
 
 
 class InstancesView(QuietLoadingMixin, Vertical):

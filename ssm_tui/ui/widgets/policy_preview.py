@@ -14,7 +14,6 @@ from textual.widgets import Static
 from ssm_tui.policy.validation import MAX_MANAGED_POLICY_SIZE
 from ssm_tui.ui.widgets.json_syntax import json_content
 
-
 HEIGHT_STEP = 24  # lines reserved at a time for the document
 WIDTH_STEP = 32  # columns, only when the document is wider than the pane
 

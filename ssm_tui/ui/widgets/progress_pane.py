@@ -12,11 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -143,7 +144,7 @@ class ProgressPane(Vertical):
     """One run's progress. `cancel_event` is set by Esc; the worker checks it between calls."""
 
     HELP_GROUP = "Activity"
-    BINDINGS = [Binding("escape", "cancel_run", "Cancel run", id="progress.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel_run", "Cancel run", id="progress.cancel")]
 
     running: reactive[bool] = reactive(False)
     """True while the apply worker runs (Esc cancels only then)."""

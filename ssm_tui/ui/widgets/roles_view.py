@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from ssm_tui.aws.models import Listing, Role
-from ssm_tui.ui.widgets.quiet_loading import QuietLoadingMixin
 from ssm_tui.ui.widgets.json_syntax import json_content
+from ssm_tui.ui.widgets.quiet_loading import QuietLoadingMixin
 
 
 def role_order(role: Role) -> tuple[bool, str]:
