@@ -105,3 +105,17 @@ async def test_typing_and_erasing_a_filter_always_shows_exactly_the_matching_row
             terms = typed.lower().split()
             expected = [i.instance_id for i in instances if all(t in search_key(i) for t in terms)]
             assert [r.instance_id for r in app.query_one(InstanceTable).rows] == expected, typed
+
+
+async def test_the_instances_table_has_focus_from_the_start_so_keys_act_at_once():
+    from ssm_tui.config import AppConfig
+
+    from .fixed_data import fixed_instances
+
+    app = make_app(AppConfig(region="us-east-1"), connect=False, cursor_blink=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.instances_view.show_instances(fixed_instances())
+        await pilot.pause()
+        assert app.focused is app.query_one(InstanceTable)
+        await pilot.press("space")
+        assert "1 marked" in static_text(app, "#instances-status")
