@@ -202,6 +202,12 @@ class Attacher:
             and association["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] == self.profile_name
         )
 
+    def _retry_later(self, step: InstanceStep, operation: str, code: str, attempt: int) -> None:
+        """Log a transient failure (throttling, 5xx) and back off before the next attempt."""
+        delay = self._backoff(attempt)
+        self.emit(LogLine(f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s", "warning"))
+        self._pause(delay)
+
     # -- one call with retries ----------------------------------------------------------------------
     def _call(
         self,
@@ -258,26 +264,12 @@ class Attacher:
                     continue
                 if code in THROTTLE_CODES and self.clock.now() < deadline:
                     # Throttling means "slow down", not "failed": wait it out like propagation.
-                    delay = self._backoff(transient_attempt)
+                    self._retry_later(step, operation, code, transient_attempt)
                     transient_attempt += 1
-                    self.emit(
-                        LogLine(
-                            f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s",
-                            "warning",
-                        )
-                    )
-                    self._pause(delay)
                     continue
                 if is_transient(exc) and transient_attempt < self.settings.transient_attempts:
-                    delay = self._backoff(transient_attempt)
+                    self._retry_later(step, operation, code, transient_attempt)
                     transient_attempt += 1
-                    self.emit(
-                        LogLine(
-                            f"{step.instance_id}: {operation} {code}, retrying in {delay:.1f} s",
-                            "warning",
-                        )
-                    )
-                    self._pause(delay)
                     continue
                 if state["uncertain"] or code == "IncorrectState" or code.endswith("NotFound"):
                     association = self.read_back(step.instance_id)
