@@ -23,7 +23,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ssm_tui.aws.clock import Clock, SystemClock
-from ssm_tui.aws.current_state import error_code
+from ssm_tui.aws.current_state import error_code, live_association
 from ssm_tui.aws.journal import Journal
 from ssm_tui.aws.read_only import ReadOnlyViolation
 from ssm_tui.aws.session import ATTACH_CONCURRENCY_MAX
@@ -170,15 +170,7 @@ class Attacher:
 
     # -- reading back --------------------------------------------------------------------------------
     def current_association(self, instance_id: str) -> dict | None:
-        reply = self.ec2.describe_iam_instance_profile_associations(
-            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
-        )
-        live = [
-            a
-            for a in reply["IamInstanceProfileAssociations"]
-            if a["State"] in ("associating", "associated")
-        ]
-        return live[0] if live else None
+        return live_association(self.ec2, instance_id)
 
     def read_back(self, instance_id: str) -> dict | None:
         """`current_association` with our retries: a throttled read must not fail an attached instance."""

@@ -147,6 +147,15 @@ def read_profile(iam: Any, profile_name: str) -> ProfileSnapshot | None:
     )
 
 
+def live_association(ec2: Any, instance_id: str) -> dict | None:
+    """The instance's association that holds or is taking a profile (not one being removed)."""
+    reply = ec2.describe_iam_instance_profile_associations(
+        Filters=[{"Name": "instance-id", "Values": [instance_id]}]
+    )
+    live = [a for a in reply["IamInstanceProfileAssociations"] if a["State"] in ("associating", "associated")]
+    return live[0] if live else None
+
+
 def read_instances(ec2: Any, instance_ids: Iterable[str]) -> dict[str, InstanceSnapshot]:
     """State and live association of each instance that exists (unknown ids are simply absent)."""
     ids = list(dict.fromkeys(instance_ids))

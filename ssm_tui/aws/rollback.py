@@ -21,7 +21,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ssm_tui.aws.clock import Clock, SystemClock
-from ssm_tui.aws.current_state import error_code
+from ssm_tui.aws.current_state import error_code, live_association
 from ssm_tui.aws.journal import Journal, JournalCall, read_run
 from ssm_tui.aws.session import AwsContext
 from ssm_tui.planning.progress import LogLine
@@ -135,16 +135,6 @@ class Rollback:
             return True
 
     # -- instances ----------------------------------------------------------------------------------
-    def _live_association(self, instance_id: str) -> dict | None:
-        reply = self.ec2.describe_iam_instance_profile_associations(
-            Filters=[{"Name": "instance-id", "Values": [instance_id]}]
-        )
-        live = [
-            a
-            for a in reply["IamInstanceProfileAssociations"]
-            if a["State"] in ("associating", "associated")
-        ]
-        return live[0] if live else None
 
     def _restore_instance(self, first_call: JournalCall) -> None:
         """Put back the instance's previous profile (or none), if it still holds ours."""
@@ -152,7 +142,7 @@ class Rollback:
         instance_id = extra["instance_id"]
         ours = str(extra.get("profile_arn", "")).rsplit("/", 1)[-1]
         previous_arn = extra.get("previous_profile_arn")
-        current = self._live_association(instance_id)
+        current = live_association(self.ec2, instance_id)
         current_name = current["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1] if current else None
         if current is not None and current_name != ours:
             self._note(
